@@ -1,0 +1,27 @@
+"""The one error type for bad stack configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+REDACTED = "<redacted secret>"
+
+
+class ConfigError(ValueError):
+    """A stack-config value that cannot be accepted.
+
+    The message always names the key, the value and what is allowed, so that a platform engineer
+    can fix the stack file without reading code. A secret value is never echoed.
+    """
+
+    def __init__(self, key: str, value: Any, allowed: str, *, secret: bool = False) -> None:
+        self.key = key
+        self.value = REDACTED if secret else value
+        self.allowed = allowed
+        shown = REDACTED if secret else _show(value)
+        super().__init__(f"config key '{key}': value {shown} is not allowed: {allowed}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."

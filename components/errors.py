@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
+
 REDACTED = "<redacted secret>"
 
 
-class ConfigError(ValueError):
+class ConfigError(pulumi.RunError, ValueError):
     """A stack-config value that cannot be accepted.
+
+    It is a pulumi.RunError so that the CLI prints the message alone, without a traceback.
 
     The message always names the key, the value and what is allowed, so that a platform engineer
     can fix the stack file without reading code. A secret value is never echoed.

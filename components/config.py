@@ -1,0 +1,352 @@
+"""StackConfig: the typed, validated description of one environment.
+
+Everything a stack file can say is parsed and checked here, before a single resource is
+registered. Type and shape checks are pydantic's; the rules that need the catalogue or several
+keys at once are plain functions below, each raising ConfigError with the exact key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+from .catalogue import Catalogue, Offer, load_catalogue
+from .errors import ConfigError
+
+PROJECT = "sovereign-landing-zone"
+ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin")
+ENVIRONMENTS = ("dev", "staging", "prod")
+DATA_CLASSES = ("public", "internal", "sensitive", "health")
+# Config keys read separately as Pulumi secrets; never copied into StackConfig.
+SECRET_KEYS = frozenset({"openstackApplicationCredentialSecret", "openstackPassword"})
+
+Zone = Literal["dmz", "app", "data", "admin"]
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
+
+
+class Flow(_Model):
+    """One authorised flow of the matrix (SecNumCloud 3.2 section 13.1)."""
+
+    source: str = Field(alias="from")
+    """A zone name or a CIDR outside the landing zone."""
+    to: str
+    """A zone name, or a CIDR outside the landing zone for egress."""
+    protocol: Literal["tcp", "udp", "icmp", "any"]
+    ports: str | int | None = None
+    """A port, a range 'low-high', or 'all' (tcp/udp only); None for icmp and any."""
+    justification: str = ""
+    """Why the flow exists; required, it becomes the rule description a reviewer reads."""
+
+
+class Endpoints(_Model):
+    """Endpoints the stack declares where the offer's are per customer."""
+
+    keystone: str | None = None
+    s3: str | None = None
+
+
+class Qualification(_Model):
+    """An organisation's own statement of an offer's qualification (private clouds)."""
+
+    secnumcloud: Literal["qualified", "not-qualified"]
+    valid_until: dt.date
+    approved_by: str
+    reference: str
+
+
+class NetworkPlan(_Model):
+    """One private CIDR per zone, and what the zones may expose."""
+
+    zones: dict[Zone, IpNetwork]
+    exposed_zones: tuple[Zone, ...] = ("dmz",)
+    external_network_id: str
+    dns_resolvers: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...] | None = None
+
+
+class StackConfig(_Model):
+    """The whole validated configuration of one stack."""
+
+    environment: Literal["dev", "staging", "prod"]
+    offer: str
+    region: str
+    region_country: str | None = None
+    """ISO code of the region's country, required where the offer's regions are per customer."""
+    data_classification: Literal["public", "internal", "sensitive", "health"]
+    network: NetworkPlan
+    admin_cidrs: Annotated[tuple[IpNetwork, ...], Field(min_length=1)]
+    flows: tuple[Flow, ...] = ()
+    endpoints: Endpoints = Endpoints()
+    ca_cert_file: str | None = None
+    qualification: Qualification | None = None
+    openstack_application_credential_id: str | None = None
+    name_prefix: str = Field(default="slz", pattern=r"^[a-z][a-z0-9-]{1,15}$")
+    protect: bool = True
+    """Protect stateful resources from deletion; turning it off is the explicit opt-in."""
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "prod"
+
+
+def key(path: str) -> str:
+    return f"{PROJECT}:{path}"
+
+
+def parse_stack_config(
+    raw: Mapping[str, Any], *, today: dt.date | None = None, catalogue: Catalogue | None = None
+) -> StackConfig:
+    """Parse the raw stack config (keys without namespace) and apply every rule."""
+    catalogue = catalogue or load_catalogue()
+    today = today or dt.date.today()
+    values = {k: _decode(v) for k, v in raw.items() if k not in SECRET_KEYS}
+    try:
+        cfg = StackConfig.model_validate(values)
+    except ValidationError as err:
+        raise _config_error(err) from None
+    offer = check_offer(cfg, catalogue, today)
+    check_network(cfg.network)
+    check_admin_cidrs(cfg.admin_cidrs)
+    check_flows(cfg)
+    check_endpoints(cfg, offer)
+    return cfg
+
+
+def check_endpoints(cfg: StackConfig, offer: Offer) -> None:
+    declared = cfg.endpoints.keystone
+    if offer.keystone_per_customer:
+        if not declared:
+            raise ConfigError(
+                key("endpoints.keystone"),
+                None,
+                f"the Keystone URL of your '{offer.key}' tenancy (it is given per customer)",
+            )
+    elif declared and declared.rstrip("/") != offer.keystone.rstrip("/"):
+        raise ConfigError(
+            key("endpoints.keystone"), declared, f"the offer's endpoint {offer.keystone} or nothing"
+        )
+    for name in ("keystone", "s3"):
+        url = getattr(cfg.endpoints, name)
+        if url and not url.startswith("https://"):
+            raise ConfigError(key(f"endpoints.{name}"), url, "an https:// URL (SecNumCloud 3.2 10.2)")
+
+
+def keystone_url(cfg: StackConfig, offer: Offer) -> str:
+    return cfg.endpoints.keystone or offer.keystone
+
+
+def _decode(value: Any) -> Any:
+    # The CLI passes structured values as JSON text.
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _config_error(err: ValidationError) -> ConfigError:
+    first = err.errors(include_url=False)[0]
+    path = ""
+    for part in first["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return ConfigError(key(path), first.get("input"), first["msg"])
+
+
+def check_offer(cfg: StackConfig, catalogue: Catalogue, today: dt.date) -> Offer:
+    if cfg.offer not in catalogue.offers:
+        raise ConfigError(key("offer"), cfg.offer, f"one of {sorted(catalogue.offers)}")
+    offer = catalogue.offer(cfg.offer)
+    if offer.regions is None:
+        if not cfg.region_country:
+            raise ConfigError(
+                key("regionCountry"),
+                None,
+                f"offer '{offer.key}' has per-customer regions: declare the region's ISO country code",
+            )
+        country = cfg.region_country.upper()
+    elif cfg.region not in offer.regions:
+        raise ConfigError(key("region"), cfg.region, f"a region of '{offer.key}': {sorted(offer.regions)}")
+    else:
+        country = offer.regions[cfg.region]
+    if country not in catalogue.eu_countries:
+        raise ConfigError(
+            key("region"),
+            cfg.region,
+            f"a region in the EU (SecNumCloud 3.2 19.2; this one is in {country})",
+        )
+    if cfg.is_production and not _qualified(cfg, offer, today):
+        raise ConfigError(
+            key("offer"),
+            cfg.offer,
+            "a production stack needs an offer with a SecNumCloud qualification valid on "
+            f"{today.isoformat()} (SecNumCloud-qualified offers: "
+            f"{sorted(o.key for o in catalogue.offers.values() if o.qualification.is_qualified_on(today))})",
+        )
+    return offer
+
+
+def _qualified(cfg: StackConfig, offer: Offer, today: dt.date) -> bool:
+    if offer.qualification.secnumcloud == "declared":
+        q = cfg.qualification
+        return q is not None and q.secnumcloud == "qualified" and q.valid_until >= today
+    return offer.qualification.is_qualified_on(today)
+
+
+_NON_PRIVATE = (
+    ipaddress.ip_network("0.0.0.0/8"),
+    ipaddress.ip_network("127.0.0.0/8"),
+    ipaddress.ip_network("169.254.0.0/16"),
+    ipaddress.ip_network("fe80::/10"),
+    ipaddress.ip_network("::1/128"),
+)
+
+
+def is_private_cidr(net: IpNetwork) -> bool:
+    return net.is_private and not any(
+        net.version == bad.version and net.subnet_of(bad)
+        for bad in _NON_PRIVATE  # type: ignore[arg-type]
+    )
+
+
+def check_network(plan: NetworkPlan) -> None:
+    missing = [z for z in ZONES if z not in plan.zones]
+    if missing:
+        raise ConfigError(
+            key("network.zones"), sorted(plan.zones), f"one CIDR for each of {list(ZONES)}; missing {missing}"
+        )
+    for zone, net in plan.zones.items():
+        if net.version != 4 or not 16 <= net.prefixlen <= 28:
+            raise ConfigError(key(f"network.zones.{zone}"), str(net), "an IPv4 CIDR from /16 to /28")
+        if not is_private_cidr(net):
+            raise ConfigError(key(f"network.zones.{zone}"), str(net), "a private CIDR (RFC 1918)")
+    items = list(plan.zones.items())
+    for i, (zone, net) in enumerate(items):
+        for other, other_net in items[i + 1 :]:
+            if net.version == other_net.version and net.overlaps(other_net):  # type: ignore[arg-type]
+                raise ConfigError(
+                    key(f"network.zones.{other}"),
+                    str(other_net),
+                    f"a CIDR that does not overlap zone '{zone}' ({net})",
+                )
+    for zone in ("data", "admin"):
+        if zone in plan.exposed_zones:
+            raise ConfigError(
+                key("network.exposedZones"),
+                list(plan.exposed_zones),
+                f"zones other than '{zone}': it is never exposed",
+            )
+
+
+def check_admin_cidrs(cidrs: tuple[IpNetwork, ...]) -> None:
+    for i, net in enumerate(cidrs):
+        minimum = 16 if net.version == 4 else 48
+        if net.prefixlen < minimum:
+            raise ConfigError(
+                key(f"adminCidrs[{i}]"),
+                str(net),
+                f"the administrators' own source ranges, at most /{minimum} wide "
+                "(SecNumCloud 3.2 9.6.d: no administration interface open to a public network)",
+            )
+
+
+def zone_or_cidr(value: str) -> str | IpNetwork:
+    if value in ZONES:
+        return value
+    try:
+        return ipaddress.ip_network(value, strict=True)
+    except ValueError:
+        return value
+
+
+def check_flows(cfg: StackConfig) -> None:
+    for i, flow in enumerate(cfg.flows):
+        at = f"flows[{i}]"
+        src, dst = zone_or_cidr(flow.source), zone_or_cidr(flow.to)
+        for field, end in (("from", src), ("to", dst)):
+            if isinstance(end, str) and end not in ZONES:
+                raise ConfigError(key(f"{at}.{field}"), end, f"a zone ({', '.join(ZONES)}) or a CIDR")
+        if not isinstance(src, str) and not isinstance(dst, str):
+            raise ConfigError(key(f"{at}.to"), flow.to, "at least one end of a flow must be a zone")
+        if len(flow.justification.strip()) < 10:
+            raise ConfigError(
+                key(f"{at}.justification"),
+                flow.justification,
+                "a justification of at least 10 characters (SecNumCloud 3.2 13.1: every flow is justified)",
+            )
+        _check_ports(at, flow, src)
+        if dst == "admin":
+            raise ConfigError(
+                key(f"{at}.to"),
+                flow.to,
+                "another zone: nothing enters the admin zone but SSH from adminCidrs, which is generated",
+            )
+        if "data" in (src, dst) and not (isinstance(src, str) and isinstance(dst, str)):
+            raise ConfigError(
+                key(f"{at}"), f"{flow.source} -> {flow.to}", "no flow between the data zone and the outside"
+            )
+        if src == "dmz" and dst == "data":
+            raise ConfigError(
+                key(f"{at}"), f"{flow.source} -> {flow.to}", "the data zone is never reachable from the dmz"
+            )
+        if src == dst:
+            raise ConfigError(key(f"{at}.to"), flow.to, "a zone other than the source")
+        if not isinstance(src, str) and dst not in cfg.network.exposed_zones:
+            raise ConfigError(
+                key(f"{at}.to"),
+                flow.to,
+                f"one of the exposed zones {list(cfg.network.exposed_zones)} for ingress from outside",
+            )
+
+
+def _check_ports(at: str, flow: Flow, src: str | IpNetwork) -> None:
+    if flow.protocol in ("icmp", "any"):
+        if flow.ports is not None:
+            raise ConfigError(key(f"{at}.ports"), flow.ports, f"no ports for protocol '{flow.protocol}'")
+        if flow.protocol == "any" and not isinstance(src, str):
+            raise ConfigError(key(f"{at}.protocol"), "any", "tcp, udp or icmp for a flow from outside")
+        return
+    if flow.ports == "all":
+        if not isinstance(src, str):
+            raise ConfigError(key(f"{at}.ports"), "all", "a port or a range for a flow from outside")
+        return
+    if port_range(flow.ports) is None:
+        raise ConfigError(
+            key(f"{at}.ports"), flow.ports, "a port (1-65535), a range 'low-high', or 'all' between zones"
+        )
+
+
+def port_range(ports: str | int | None) -> tuple[int, int] | None:
+    if ports is None or ports == "all":
+        return None
+    text = str(ports)
+    low, _, high = text.partition("-")
+    try:
+        lo, hi = int(low), int(high or low)
+    except ValueError:
+        return None
+    return (lo, hi) if 1 <= lo <= hi <= 65535 else None
+
+
+def read_pulumi_config() -> dict[str, Any]:
+    """The raw values of this project's namespace, as the engine passed them."""
+    # pulumi.Config has no way to list keys, and unknown keys must be seen to catch typos. The
+    # language host passes config in PULUMI_CONFIG; mocks and the automation API set it in-process.
+    from pulumi.runtime import config as runtime_config
+
+    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    prefix = f"{PROJECT}:"
+    return {k[len(prefix) :]: v for k, v in merged.items() if k.startswith(prefix)}
+
+
+def load_stack_config() -> StackConfig:
+    return parse_stack_config(read_pulumi_config())

@@ -1,0 +1,203 @@
+"""Run a Pulumi Python program under a recording mock engine.
+
+Every resource registration is kept whole (type, name, engine-style URN, parent, provider
+reference, inputs exactly as sent on the wire, options, and the source line that created it), so
+that the policy pack can be sent the same AnalyzeRequests the real engine would send.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import runpy
+import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import pulumi
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class SourcePosition:
+    """Where the program created a resource."""
+
+    path: Path
+    line: int
+
+
+@dataclass
+class Registration:
+    """One RegisterResource call, as the engine would have received it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str | None
+    custom: bool
+    provider: str | None
+    """The provider reference "<provider URN>::<id>"; None means the default provider."""
+    inputs: struct_pb2.Struct
+    """The inputs exactly as sent: wire names, secrets still wrapped in their signature."""
+    options: dict[str, Any]
+    source: SourcePosition | None
+    id: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def package(self) -> str:
+        return self.type.split(":", 1)[0]
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+
+def engine_urn(stack: str, project: str, parent_urn: str, type_: str, name: str) -> str:
+    """The URN the Pulumi engine gives: parent types chained with '$', the root stack left out."""
+    if parent_urn:
+        parent_type = parent_urn.split("::")[2]
+        if parent_type != STACK_TYPE:
+            type_ = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+
+
+def _position(uri: str, line: int) -> SourcePosition | None:
+    return SourcePosition(Path(unquote(urlparse(uri).path)), line) if uri else None
+
+
+def _source(request: resource_pb2.RegisterResourceRequest, project_dir: Path) -> SourcePosition | None:
+    """The project line that created the resource.
+
+    The SDK's own guess is the caller of the third __init__ on the stack, which for some
+    generated classes (openstack.Provider) lands inside the SDK; then the first stack frame in
+    the project is the line a reviewer wants.
+    """
+    candidates = [_position(request.sourcePosition.uri, request.sourcePosition.line)]
+    candidates += [_position(f.pc.uri, f.pc.line) for f in request.stackTrace.frames if f.HasField("pc")]
+    for pos in candidates:
+        if pos and pos.path.is_relative_to(project_dir) and "site-packages" not in pos.path.parts:
+            return pos
+    return None
+
+
+def _options(request: resource_pb2.RegisterResourceRequest) -> dict[str, Any]:
+    return {
+        "protect": request.protect if request.HasField("protect") else False,
+        "retainOnDelete": request.retainOnDelete if request.HasField("retainOnDelete") else False,
+        "deletedWith": request.deletedWith or None,
+        "ignoreChanges": list(request.ignoreChanges),
+        "additionalSecretOutputs": list(request.additionalSecretOutputs),
+        "dependencies": list(request.dependencies),
+        "propertyDependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
+        "aliases": [a.urn for a in request.aliases if a.urn],
+        "importId": request.importId or None,
+    }
+
+
+class RecordingMocks(pulumi_mocks.Mocks):
+    """Resources get a stable fake id and echo their inputs; invokes are refused."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise NotImplementedError(
+            f"invoke {args.token} cannot be answered offline: pass the value through stack config"
+        )
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A mock monitor that keeps every registration and builds engine-style URNs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks, project: str, stack: str, project_dir: Path) -> None:
+        super().__init__(mocks)
+        self.project_dir = project_dir.resolve()
+        self.project = project
+        self.stack = stack
+        self.registrations: list[Registration] = []
+        self._by_urn: dict[str, Registration] = {}
+        # Monitor calls run on an executor thread.
+        self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return engine_urn(self.stack, self.project, parent, type_, name)
+
+    def RegisterResource(self, request: resource_pb2.RegisterResourceRequest) -> Any:
+        response = super().RegisterResource(request)
+        record = Registration(
+            type=request.type,
+            name=request.name,
+            urn=response.urn,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            provider=request.provider or None,
+            inputs=request.object,
+            options=_options(request),
+            source=_source(request, self.project_dir),
+            id=response.id,
+        )
+        with self._lock:
+            self.registrations.append(record)
+            self._by_urn[record.urn] = record
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        outputs = json_format.MessageToDict(request.outputs) if request.HasField("outputs") else {}
+        with self._lock:
+            record = self._by_urn.get(request.urn)
+            if record is not None:
+                record.outputs = outputs
+        return super().RegisterResourceOutputs(request)
+
+
+@contextmanager
+def _program_environment(project_dir: Path) -> Iterator[None]:
+    """The program's directory as cwd and first on sys.path, as the language host sets them."""
+    old_cwd, old_path = os.getcwd(), list(sys.path)
+    os.chdir(project_dir)
+    sys.path.insert(0, str(project_dir))
+    try:
+        yield
+    finally:
+        os.chdir(old_cwd)
+        sys.path[:] = old_path
+
+
+def run_program(
+    project_dir: Path,
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, str],
+    secret_keys: list[str] | None = None,
+    preview: bool = True,
+) -> list[Registration]:
+    """Run the program's __main__.py once and return its registrations in order.
+
+    Each run gets a fresh context, so several stacks can run in one process one after another.
+    Exceptions raised by the program propagate unchanged.
+    """
+    monitor = RecordingMonitor(RecordingMocks(), project, stack, project_dir)
+
+    def run() -> None:
+        pulumi.runtime.set_mocks(
+            monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
+        )
+        pulumi.runtime.set_all_config(dict(config), secret_keys or [])
+        with _program_environment(project_dir):
+            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(project_dir), run_name="__main__")))
+
+    contextvars.copy_context().run(run)
+    return list(monitor.registrations)

@@ -183,13 +183,15 @@ def run_program(
     config: Mapping[str, str],
     secret_keys: list[str] | None = None,
     preview: bool = True,
+    monitor: RecordingMonitor | None = None,
 ) -> list[Registration]:
     """Run the program's __main__.py once and return its registrations in order.
 
     Each run gets a fresh context, so several stacks can run in one process one after another.
-    Exceptions raised by the program propagate unchanged.
+    Exceptions raised by the program propagate unchanged; pass a monitor to see what was
+    registered before one was raised.
     """
-    monitor = RecordingMonitor(RecordingMocks(), project, stack, project_dir)
+    monitor = monitor or RecordingMonitor(RecordingMocks(), project, stack, project_dir)
 
     def run() -> None:
         pulumi.runtime.set_mocks(

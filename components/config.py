@@ -159,6 +159,10 @@ def _config_error(err: ValidationError) -> ConfigError:
     path = ""
     for part in first["loc"]:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    if first["type"] == "missing":
+        return ConfigError(key(path), None, "a value: this key is required (docs/configuration.md)")
+    if first["type"] == "extra_forbidden":
+        return ConfigError(key(path), first.get("input"), "no such key: check its spelling in docs/configuration.md")
     return ConfigError(key(path), first.get("input"), first["msg"])
 
 

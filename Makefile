@@ -1,0 +1,26 @@
+# Every target installs what it needs into .venv first, so each is one line on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: test preflight lint bench
+
+$(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r policies/requirements.txt
+	touch $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+preflight: $(STAMP)
+	$(BIN)/python -m preflight $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy components preflight
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_preflight.py $(ARGS)

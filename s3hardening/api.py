@@ -1,0 +1,89 @@
+"""The one entry point used by the Pulumi dynamic provider and by the statebackend CLI.
+
+Each call builds its own client from a Target, and turns every botocore failure into an
+S3OperationError whose message names the endpoint, bucket and step, never a credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from . import harden
+from .client import make_client, translate
+from .errors import S3OperationError
+from .harden import CreateOutcome, Gap
+from .spec import BucketSpec
+from .validation import Endpoint
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where and as whom to talk S3. Keys None: boto3's standard credential chain."""
+
+    endpoint: Endpoint
+    region: str
+    access_key_id: str | None = field(default=None, repr=False)
+    secret_access_key: str | None = field(default=None, repr=False)
+
+    def client(self) -> Any:
+        return make_client(self.endpoint, self.region, self.access_key_id, self.secret_access_key)
+
+    @property
+    def secrets(self) -> tuple[str | None, ...]:
+        return (self.access_key_id, self.secret_access_key)
+
+
+def _guard(target: Target, bucket: str, step: str, call: Callable[[Any], T]) -> T:
+    try:
+        return call(target.client())
+    except S3OperationError:
+        raise
+    except Exception as exc:
+        failed = getattr(exc, "hardening_step", None) or step
+        raise translate(
+            exc, endpoint=target.endpoint, bucket=bucket, step=failed, secrets=target.secrets
+        ) from None
+
+
+def create(target: Target, spec: BucketSpec, *, adopt_existing: bool = False) -> CreateOutcome:
+    def describe(exc: BaseException, step: str) -> str:
+        return str(
+            translate(exc, endpoint=target.endpoint, bucket=spec.name, step=step, secrets=target.secrets)
+        )
+
+    return _guard(
+        target,
+        spec.name,
+        "create-bucket",
+        lambda c: harden.create_hardened_bucket(
+            c,
+            spec,
+            region=target.region,
+            adopt_existing=adopt_existing,
+            on_failure_describe=describe,
+        ),
+    )
+
+
+def update(target: Target, spec: BucketSpec) -> list[str]:
+    return _guard(target, spec.name, "update", lambda c: harden.apply_configuration(c, spec))
+
+
+def audit(target: Target, spec: BucketSpec) -> list[Gap]:
+    return _guard(target, spec.name, "audit", lambda c: harden.audit_bucket(c, spec))
+
+
+def exists(target: Target, bucket: str) -> bool:
+    return _guard(target, bucket, "head-bucket", lambda c: harden.bucket_exists(c, bucket))
+
+
+def is_empty(target: Target, bucket: str) -> bool:
+    return _guard(target, bucket, "list-versions", lambda c: harden.bucket_is_empty(c, bucket))
+
+
+def delete(target: Target, bucket: str, *, force: bool = False) -> None:
+    _guard(target, bucket, "delete", lambda c: harden.delete_bucket(c, bucket, force=force))

@@ -1,0 +1,135 @@
+"""Bucket-name and endpoint validation, pure functions called before any network call."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from components.catalogue import Catalogue, load_catalogue
+
+from .errors import S3SettingError
+
+_NAME_CHARS = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+BUCKET_NAME_RULE = (
+    "3 to 63 characters: lowercase letters, digits and hyphens, starting and ending with a letter "
+    "or digit; no dots (they break TLS with virtual-hosted addressing), not an IP address, no "
+    f"reserved prefix {', '.join(_RESERVED_PREFIXES)} or suffix {', '.join(_RESERVED_SUFFIXES)}"
+)
+
+
+def validate_bucket_name(name: object, *, key: str = "bucketName") -> str:
+    """Return the name if it follows the S3 naming rules (stricter: no dots), else raise."""
+    if not isinstance(name, str) or not 3 <= len(name) <= 63 or not _NAME_CHARS.match(name):
+        raise S3SettingError(key, name, BUCKET_NAME_RULE)
+    if name.startswith(_RESERVED_PREFIXES) or name.endswith(_RESERVED_SUFFIXES):
+        raise S3SettingError(key, name, BUCKET_NAME_RULE)
+    return name
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A validated S3 endpoint."""
+
+    url: str
+    """Normalised URL: scheme://host[:port], no trailing slash."""
+    host: str
+    port: int | None
+    loopback: bool
+    """True for a local test endpoint (127.0.0.0/8, ::1, localhost): the only place http is allowed."""
+    source: str
+    """Why it is accepted: 'catalogue:<offer>', 'approved' or 'loopback'."""
+    region: str | None = None
+    """The catalogue region this endpoint serves, when it comes from the catalogue."""
+
+    @property
+    def tls(self) -> bool:
+        return self.url.startswith("https://")
+
+    @property
+    def netloc(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}" if self.port else host
+
+
+def normalise_endpoint(url: object, *, key: str = "endpointUrl") -> tuple[str, str, int | None]:
+    """Parse an endpoint URL; return (normalised url, host, port) or raise S3SettingError."""
+    allowed = "an https:// URL with a host and no path, query or credentials (http only on loopback)"
+    if not isinstance(url, str) or not url.strip():
+        raise S3SettingError(key, url, allowed)
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise S3SettingError(key, url, allowed) from exc
+    if parts.username is not None or parts.password is not None:
+        # The URL embeds credentials: never echo it.
+        raise S3SettingError(key, url, "an endpoint URL without user:password", secret=True)
+    host = (parts.hostname or "").lower()
+    scheme = parts.scheme.lower()
+    if not host or scheme not in ("https", "http"):
+        raise S3SettingError(key, url, allowed)
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise S3SettingError(key, url, allowed)
+    if scheme == "http" and not is_loopback_host(host):
+        raise S3SettingError(key, url, "https only; plain http is accepted for loopback test endpoints alone")
+    if (scheme, port) in (("https", 443), ("http", 80)):
+        port = None
+    shown = f"[{host}]" if ":" in host else host
+    return (f"{scheme}://{shown}:{port}" if port else f"{scheme}://{shown}"), host, port
+
+
+def catalogue_endpoints(catalogue: Catalogue | None = None) -> dict[str, tuple[str, str]]:
+    """Every S3 endpoint the catalogue knows: normalised URL -> (offer key, region)."""
+    catalogue = catalogue or load_catalogue()
+    found: dict[str, tuple[str, str]] = {}
+    for offer in catalogue.offers.values():
+        if offer.s3 is None or not offer.regions:
+            continue
+        for region in offer.regions:
+            url, _, _ = normalise_endpoint(offer.s3.endpoint(region))
+            found[url] = (offer.key, region)
+    return found
+
+
+def validate_endpoint(
+    url: object,
+    *,
+    approved: Iterable[str] = (),
+    allow_loopback: bool = True,
+    key: str = "endpointUrl",
+    catalogue: Catalogue | None = None,
+) -> Endpoint:
+    """Accept a catalogue endpoint, an explicitly approved one, or (for tests) a loopback one."""
+    norm, host, port = normalise_endpoint(url, key=key)
+    loopback = is_loopback_host(host)
+    known = catalogue_endpoints(catalogue)
+    if norm in known:
+        offer, region = known[norm]
+        return Endpoint(norm, host, port, loopback, f"catalogue:{offer}", region)
+    approved_norm = {normalise_endpoint(a, key="approvedEndpoints")[0] for a in approved}
+    if norm in approved_norm:
+        return Endpoint(norm, host, port, loopback, "approved")
+    if loopback and allow_loopback:
+        return Endpoint(norm, host, port, loopback, "loopback")
+    raise S3SettingError(
+        key,
+        norm,
+        "an S3 endpoint from the sovereign catalogue (policies/sovereign_guard/data/catalogue.yaml)"
+        " or one listed in the approved endpoints",
+    )

@@ -1,0 +1,5 @@
+import sys
+
+from statebackend.cli import main
+
+sys.exit(main())

@@ -1,0 +1,178 @@
+"""`python -m statebackend bootstrap|audit`: exit 0 ok, 1 gaps or failure, 2 bad usage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+from urllib.parse import quote
+
+import s3hardening
+from components.errors import ConfigError
+from s3hardening.client import redact
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_USAGE = 2
+DEFAULT_NONCURRENT_DAYS = 90
+_ENV_SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise _Usage(message)
+
+
+class _Usage(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m statebackend",
+        description="Create or audit the hardened S3 bucket holding the Pulumi state. Credentials "
+        "come from the standard AWS environment chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
+        "AWS_PROFILE, ...): use the EC2 credentials of the sovereign project.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, text in (
+        ("bootstrap", "create (or converge) the hardened state bucket and print the login URL"),
+        ("audit", "check an existing state bucket; exit 1 naming each gap"),
+    ):
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("--endpoint-url", required=True, help="S3 endpoint, e.g. from the catalogue")
+        cmd.add_argument("--bucket", required=True, help="bucket name (S3 rules, no dots)")
+        cmd.add_argument(
+            "--region",
+            help="signing region; default: the catalogue region of the endpoint, else AWS_REGION",
+        )
+        cmd.add_argument(
+            "--approve-endpoint",
+            action="store_true",
+            help="accept an endpoint that is not in the sovereign catalogue (record the approval)",
+        )
+        cmd.add_argument(
+            "--noncurrent-days",
+            type=int,
+            default=DEFAULT_NONCURRENT_DAYS,
+            help=f"expire noncurrent state versions after N days (default {DEFAULT_NONCURRENT_DAYS})",
+        )
+    return parser
+
+
+def state_bucket_spec(bucket: str, noncurrent_days: int) -> s3hardening.BucketSpec:
+    """The state bucket: versioned, SSE-S3 by default, private, TLS-only, old versions expire."""
+    return s3hardening.BucketSpec(
+        name=bucket,
+        encryption=s3hardening.SSE_S3,
+        versioning=True,
+        block_public_access=True,
+        deny_insecure_transport=True,
+        object_lock=None,
+        noncurrent_version_days=noncurrent_days,
+    )
+
+
+def login_url(bucket: str, endpoint: s3hardening.Endpoint, region: str) -> str:
+    """The DIY-backend URL for `pulumi login` (gocloud.dev s3blob query parameters)."""
+    query = [
+        f"endpoint={quote(endpoint.url, safe=':/[]')}",
+        "s3ForcePathStyle=true",
+        f"region={quote(region, safe='')}",
+    ]
+    if not endpoint.tls:
+        query.append("disableSSL=true")
+    return f"s3://{bucket}?{'&'.join(query)}"
+
+
+def _region(args: argparse.Namespace, endpoint: s3hardening.Endpoint) -> str:
+    if args.region:
+        return str(args.region)
+    if endpoint.region:
+        return endpoint.region.lower()
+    env = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if env:
+        return env
+    if endpoint.loopback:
+        return "us-east-1"
+    raise ConfigError("--region", None, "a region name (the endpoint is not in the catalogue)")
+
+
+def _bootstrap(target: s3hardening.Target, spec: s3hardening.BucketSpec, out: TextIO) -> int:
+    outcome = s3hardening.create(target, spec, adopt_existing=True)
+    how = "created" if outcome.created else "existed already and was converged"
+    url = login_url(spec.name, target.endpoint, target.region)
+    out.write(
+        f"statebackend: bucket '{spec.name}' at {target.endpoint.url} {how}; audit clean: "
+        f"versioning, default encryption SSE-S3 (AES256), public access blocked, TLS-only policy, "
+        f"noncurrent versions expire after {spec.noncurrent_version_days} days.\n"
+        "\n"
+        "Log in to this backend (the state stays on the sovereign endpoint, never in Pulumi Cloud);"
+        " the CLI reads the same AWS_* credentials:\n"
+        f"  pulumi login '{url}'\n"
+        "\n"
+        "Secrets provider: keep the key in the organisation's custody, never the Pulumi Cloud "
+        "service:\n"
+        "  pulumi stack init <stack> --secrets-provider passphrase\n"
+        "    (PULUMI_CONFIG_PASSPHRASE_FILE pointing at a passphrase issued by your own vault)\n"
+        "  or --secrets-provider 'hashivault://<transit-key>' (your own Vault/OpenBao transit"
+        " engine)\n"
+    )
+    return EXIT_OK
+
+
+def _audit(target: s3hardening.Target, spec: s3hardening.BucketSpec, out: TextIO) -> int:
+    gaps = s3hardening.audit(target, spec)
+    where = f"bucket '{spec.name}' at {target.endpoint.url}"
+    if not gaps:
+        out.write(f"statebackend: {where}: no gaps\n")
+        return EXIT_OK
+    out.write(f"statebackend: {where}: {len(gaps)} gap(s)\n")
+    for gap in gaps:
+        out.write(f"  {gap.code}: {gap.message}\n")
+    return EXIT_FAIL
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    secrets = [os.environ.get(name) for name in _ENV_SECRETS]
+
+    def fail(code: int, message: str) -> int:
+        err.write(f"statebackend: error: {redact(message, secrets)}\n")
+        return code
+
+    try:
+        args = build_parser().parse_args(argv)
+        endpoint = s3hardening.validate_endpoint(
+            args.endpoint_url,
+            approved=[args.endpoint_url] if args.approve_endpoint else [],
+            key="--endpoint-url",
+        )
+        spec = state_bucket_spec(
+            s3hardening.validate_bucket_name(args.bucket, key="--bucket"), args.noncurrent_days
+        )
+        target = s3hardening.Target(endpoint=endpoint, region=_region(args, endpoint))
+        if endpoint.source == "loopback":
+            err.write(
+                f"statebackend: note: {endpoint.url} is a loopback endpoint, accepted for local tests only\n"
+            )
+        if args.command == "bootstrap":
+            return _bootstrap(target, spec, out)
+        return _audit(target, spec, out)
+    except _Usage as exc:
+        return fail(EXIT_USAGE, str(exc))
+    except ConfigError as exc:
+        hint = " (or pass --approve-endpoint)" if exc.key == "--endpoint-url" else ""
+        return fail(EXIT_USAGE, f"{exc}{hint}")
+    except s3hardening.S3OperationError as exc:
+        return fail(EXIT_FAIL, str(exc))
+    except KeyboardInterrupt:
+        return fail(130, "interrupted")
+    except Exception as exc:  # never a traceback: it could carry request details
+        return fail(EXIT_FAIL, f"unexpected {type(exc).__name__}; no secret is shown")

@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 
 from .catalogue import Catalogue, Offer, load_catalogue
 from .errors import ConfigError
+from .ssh_keys import public_key_problem
 
 PROJECT = "sovereign-landing-zone"
 ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin")
@@ -73,6 +74,20 @@ class NetworkPlan(_Model):
     dns_resolvers: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...] | None = None
 
 
+class BastionConfig(_Model):
+    """The administration jump host (ANSSI PA-022 R68); absent means no bastion."""
+
+    flavor: str
+    image_id: str
+    ssh_public_keys: Annotated[tuple[str, ...], Field(min_length=1)]
+    """Administrators' OpenSSH public keys; passwords are never accepted (DAT-NT-007 R17)."""
+    floating_ip_pool: str
+    """The external network that gives the bastion its public address."""
+    volume_size: int = Field(default=20, ge=10, le=500)
+    volume_type: str | None = None
+    """An encrypted volume type; by default the first one the offer declares."""
+
+
 class StackConfig(_Model):
     """The whole validated configuration of one stack."""
 
@@ -89,6 +104,9 @@ class StackConfig(_Model):
     ca_cert_file: str | None = None
     qualification: Qualification | None = None
     openstack_application_credential_id: str | None = None
+    encrypted_volume_types: tuple[str, ...] = ()
+    """Volume types the organisation declares encrypted, where the offer's are per customer."""
+    bastion: BastionConfig | None = None
     name_prefix: str = Field(default="slz", pattern=r"^[a-z][a-z0-9-]{1,15}$")
     protect: bool = True
     """Protect stateful resources from deletion; turning it off is the explicit opt-in."""
@@ -118,6 +136,7 @@ def parse_stack_config(
     check_admin_cidrs(cfg.admin_cidrs)
     check_flows(cfg)
     check_endpoints(cfg, offer)
+    check_bastion(cfg, offer)
     return cfg
 
 
@@ -138,6 +157,38 @@ def check_endpoints(cfg: StackConfig, offer: Offer) -> None:
         url = getattr(cfg.endpoints, name)
         if url and not url.startswith("https://"):
             raise ConfigError(key(f"endpoints.{name}"), url, "an https:// URL (SecNumCloud 3.2 10.2)")
+
+
+def encrypted_volume_types(cfg: StackConfig, offer: Offer) -> tuple[str, ...]:
+    """The offer's encrypted volume types, then those the organisation declares."""
+    return tuple(dict.fromkeys(offer.encrypted_volume_types + cfg.encrypted_volume_types))
+
+
+def bastion_volume_type(cfg: StackConfig, offer: Offer) -> str:
+    known = encrypted_volume_types(cfg, offer)
+    chosen = cfg.bastion.volume_type if cfg.bastion and cfg.bastion.volume_type else None
+    if chosen is None and not known:
+        raise ConfigError(
+            key("encryptedVolumeTypes"),
+            [],
+            f"the encrypted volume types of your '{offer.key}' tenancy "
+            "(the catalogue knows none for this offer): declare at least one",
+        )
+    if chosen is not None and chosen not in known:
+        raise ConfigError(key("bastion.volumeType"), chosen, f"an encrypted volume type: {list(known)}")
+    return chosen or known[0]
+
+
+def check_bastion(cfg: StackConfig, offer: Offer) -> None:
+    bastion = cfg.bastion
+    if bastion is None:
+        return
+    bastion_volume_type(cfg, offer)
+    for i, line in enumerate(bastion.ssh_public_keys):
+        problem = public_key_problem(line)
+        if problem:
+            shown = line if len(line) < 60 else line[:40] + "..."
+            raise ConfigError(key(f"bastion.sshPublicKeys[{i}]"), shown, problem)
 
 
 def keystone_url(cfg: StackConfig, offer: Offer) -> str:
@@ -162,7 +213,9 @@ def _config_error(err: ValidationError) -> ConfigError:
     if first["type"] == "missing":
         return ConfigError(key(path), None, "a value: this key is required (docs/configuration.md)")
     if first["type"] == "extra_forbidden":
-        return ConfigError(key(path), first.get("input"), "no such key: check its spelling in docs/configuration.md")
+        return ConfigError(
+            key(path), first.get("input"), "no such key: check its spelling in docs/configuration.md"
+        )
     return ConfigError(key(path), first.get("input"), first["msg"])
 
 

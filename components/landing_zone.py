@@ -6,8 +6,9 @@ import ipaddress
 
 import pulumi
 
+from .bastion import Bastion, BastionArgs
 from .catalogue import Offer, load_catalogue
-from .config import StackConfig
+from .config import StackConfig, bastion_volume_type
 from .flow_matrix import build_flow_matrix
 from .network import SegmentedNetwork, SegmentedNetworkArgs
 from .provider import sovereign_provider
@@ -24,6 +25,7 @@ class LandingZone(pulumi.ComponentResource):
 
     offer: Offer
     network: SegmentedNetwork
+    bastion: Bastion | None
     flow_matrix: list[dict[str, object]]
 
     def __init__(self, name: str, cfg: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -47,6 +49,23 @@ class LandingZone(pulumi.ComponentResource):
             ),
             child,
         )
+        self.bastion = None
+        if cfg.bastion is not None:
+            self.bastion = Bastion(
+                f"{name}-bastion",
+                BastionArgs(
+                    network_id=self.network.network_ids["admin"],
+                    subnet_id=self.network.subnet_ids["admin"],
+                    security_group_id=self.network.security_group_ids["admin"],
+                    flavor=cfg.bastion.flavor,
+                    image_id=cfg.bastion.image_id,
+                    ssh_public_keys=cfg.bastion.ssh_public_keys,
+                    volume_type=bastion_volume_type(cfg, self.offer),
+                    floating_ip_pool=cfg.bastion.floating_ip_pool,
+                    volume_size=cfg.bastion.volume_size,
+                ),
+                child,
+            )
         self.flow_matrix = self.network.flow_matrix
         self.register_outputs(
             {
@@ -54,5 +73,6 @@ class LandingZone(pulumi.ComponentResource):
                 "region": cfg.region,
                 "environment": cfg.environment,
                 "flow_matrix": self.flow_matrix,
+                "bastion_address": self.bastion.public_address if self.bastion else None,
             }
         )

@@ -38,49 +38,199 @@ def _add_flow(**flow: Any) -> Mutation:
 
 BAD_INPUTS = [
     # (id, base stack, mutation, key in message, value in message, allowed in message)
-    ("unknown-offer", "dev", _set("offer", "aws-paris"), "sovereign-landing-zone:offer", "'aws-paris'", "ovh-snc"),
+    (
+        "unknown-offer",
+        "dev",
+        _set("offer", "aws-paris"),
+        "sovereign-landing-zone:offer",
+        "'aws-paris'",
+        "ovh-snc",
+    ),
     ("region-not-offered", "dev", _set("region", "eu-west-rbx-snc"), ":region", "'eu-west-rbx-snc'", "GRA11"),
     ("non-eu-region-gb", "dev", _set("region", "UK1"), ":region", "'UK1'", "in the EU"),
     ("non-eu-region-us", "dev", _set("region", "US-EAST-VA-1"), ":region", "'US-EAST-VA-1'", "in the EU"),
-    ("prod-on-unqualified-offer", "dev", _set("environment", "prod"), ":offer", "'ovh-public-cloud'", "ovh-snc"),
     (
-        "overlapping-cidrs", "dev", _set("network.zones.app", "10.10.0.128/25"),
-        ":network.zones.app", "10.10.0.128/25", "does not overlap zone 'dmz'",
+        "prod-on-unqualified-offer",
+        "dev",
+        _set("environment", "prod"),
+        ":offer",
+        "'ovh-public-cloud'",
+        "ovh-snc",
     ),
-    ("public-zone-cidr", "dev", _set("network.zones.dmz", "8.8.8.0/24"), ":network.zones.dmz", "8.8.8.0/24", "private"),
-    ("admin-cidr-world", "dev", _set("adminCidrs", ["0.0.0.0/0"]), ":adminCidrs[0]", "0.0.0.0/0", "at most /16"),
+    (
+        "overlapping-cidrs",
+        "dev",
+        _set("network.zones.app", "10.10.0.128/25"),
+        ":network.zones.app",
+        "10.10.0.128/25",
+        "does not overlap zone 'dmz'",
+    ),
+    (
+        "public-zone-cidr",
+        "dev",
+        _set("network.zones.dmz", "8.8.8.0/24"),
+        ":network.zones.dmz",
+        "8.8.8.0/24",
+        "private",
+    ),
+    (
+        "admin-cidr-world",
+        "dev",
+        _set("adminCidrs", ["0.0.0.0/0"]),
+        ":adminCidrs[0]",
+        "0.0.0.0/0",
+        "at most /16",
+    ),
     ("admin-cidr-v6-world", "dev", _set("adminCidrs", ["::/0"]), ":adminCidrs[0]", "::/0", "at most /48"),
     ("unknown-zone-in-flow", "dev", _set("flows.1.to", "backend"), ":flows[1].to", "'backend'", "a zone"),
-    ("flow-without-justification", "dev", _set("flows.2.justification", ""), ":flows[2].justification", "''", "justification"),
-    ("flow-missing-justification", "dev", _add_flow(**{"from": "app", "to": "dmz", "protocol": "tcp", "ports": 80}),
-     ":flows[3].justification", "''", "justification"),
-    ("flow-into-admin", "dev", _add_flow(**{"from": "app", "to": "admin", "protocol": "tcp", "ports": 22,
-                                            "justification": "app servers administer the bastion"}),
-     ":flows[3].to", "'admin'", "nothing enters the admin zone"),
-    ("dmz-to-data", "dev", _add_flow(**{"from": "dmz", "to": "data", "protocol": "tcp", "ports": 5432,
-                                        "justification": "portal reads the database directly"}),
-     ":flows[3]", "dmz -> data", "never reachable from the dmz"),
-    ("outside-to-data", "dev", _add_flow(**{"from": "192.0.2.0/24", "to": "data", "protocol": "tcp", "ports": 5432,
-                                            "justification": "partner reads the database directly"}),
-     ":flows[3]", "192.0.2.0/24 -> data", "no flow between the data zone and the outside"),
-    ("world-to-unexposed-zone", "dev", _add_flow(**{"from": "0.0.0.0/0", "to": "app", "protocol": "tcp", "ports": 443,
-                                                    "justification": "direct access to the application"}),
-     ":flows[3].to", "'app'", "exposed zones"),
-    ("all-ports-from-outside", "dev", _add_flow(**{"from": "0.0.0.0/0", "to": "dmz", "protocol": "tcp", "ports": "all",
-                                                   "justification": "everything to the dmz from anywhere"}),
-     ":flows[3].ports", "'all'", "a port or a range"),
+    (
+        "flow-without-justification",
+        "dev",
+        _set("flows.2.justification", ""),
+        ":flows[2].justification",
+        "''",
+        "justification",
+    ),
+    (
+        "flow-missing-justification",
+        "dev",
+        _add_flow(**{"from": "app", "to": "dmz", "protocol": "tcp", "ports": 80}),
+        ":flows[3].justification",
+        "''",
+        "justification",
+    ),
+    (
+        "flow-into-admin",
+        "dev",
+        _add_flow(
+            **{
+                "from": "app",
+                "to": "admin",
+                "protocol": "tcp",
+                "ports": 22,
+                "justification": "app servers administer the bastion",
+            }
+        ),
+        ":flows[3].to",
+        "'admin'",
+        "nothing enters the admin zone",
+    ),
+    (
+        "dmz-to-data",
+        "dev",
+        _add_flow(
+            **{
+                "from": "dmz",
+                "to": "data",
+                "protocol": "tcp",
+                "ports": 5432,
+                "justification": "portal reads the database directly",
+            }
+        ),
+        ":flows[3]",
+        "dmz -> data",
+        "never reachable from the dmz",
+    ),
+    (
+        "outside-to-data",
+        "dev",
+        _add_flow(
+            **{
+                "from": "192.0.2.0/24",
+                "to": "data",
+                "protocol": "tcp",
+                "ports": 5432,
+                "justification": "partner reads the database directly",
+            }
+        ),
+        ":flows[3]",
+        "192.0.2.0/24 -> data",
+        "no flow between the data zone and the outside",
+    ),
+    (
+        "world-to-unexposed-zone",
+        "dev",
+        _add_flow(
+            **{
+                "from": "0.0.0.0/0",
+                "to": "app",
+                "protocol": "tcp",
+                "ports": 443,
+                "justification": "direct access to the application",
+            }
+        ),
+        ":flows[3].to",
+        "'app'",
+        "exposed zones",
+    ),
+    (
+        "all-ports-from-outside",
+        "dev",
+        _add_flow(
+            **{
+                "from": "0.0.0.0/0",
+                "to": "dmz",
+                "protocol": "tcp",
+                "ports": "all",
+                "justification": "everything to the dmz from anywhere",
+            }
+        ),
+        ":flows[3].ports",
+        "'all'",
+        "a port or a range",
+    ),
     ("bad-port", "dev", _set("flows.0.ports", 70000), ":flows[0].ports", "70000", "1-65535"),
     ("unknown-protocol", "dev", _set("flows.0.protocol", "gre"), ":flows[0].protocol", "'gre'", "'tcp'"),
-    ("unknown-environment", "dev", _set("environment", "production"), ":environment", "'production'", "'prod'"),
+    (
+        "unknown-environment",
+        "dev",
+        _set("environment", "production"),
+        ":environment",
+        "'production'",
+        "'prod'",
+    ),
     ("typo-key", "dev", _set("dataClasification", "health"), ":dataClasification", "'health'", "no such key"),
     ("missing-key", "dev", lambda c: c.pop("environment"), ":environment", "None", "required"),
-    ("missing-zone", "dev", lambda c: c["network"]["zones"].pop("data"), ":network.zones", "['admin', 'app', 'dmz']", "missing ['data']"),
-    ("data-zone-exposed", "dev", _set("network.exposedZones", ["dmz", "data"]), ":network.exposedZones", "'data'", "never exposed"),
-    ("per-customer-keystone-missing", "prod", lambda c: c.pop("endpoints"), ":endpoints.keystone", "None", "per customer"),
-    ("keystone-plain-http", "prod", _set("endpoints.keystone", "http://keystone.example/v3"),
-     ":endpoints.keystone", "http://keystone.example/v3", "https://"),
-    ("dev-keystone-not-the-offers", "dev", _set("endpoints", {"keystone": "https://evil.example/v3"}),
-     ":endpoints.keystone", "https://evil.example/v3", "https://auth.cloud.ovh.net/v3"),
+    (
+        "missing-zone",
+        "dev",
+        lambda c: c["network"]["zones"].pop("data"),
+        ":network.zones",
+        "['admin', 'app', 'dmz']",
+        "missing ['data']",
+    ),
+    (
+        "data-zone-exposed",
+        "dev",
+        _set("network.exposedZones", ["dmz", "data"]),
+        ":network.exposedZones",
+        "'data'",
+        "never exposed",
+    ),
+    (
+        "per-customer-keystone-missing",
+        "prod",
+        lambda c: c.pop("endpoints"),
+        ":endpoints.keystone",
+        "None",
+        "per customer",
+    ),
+    (
+        "keystone-plain-http",
+        "prod",
+        _set("endpoints.keystone", "http://keystone.example/v3"),
+        ":endpoints.keystone",
+        "http://keystone.example/v3",
+        "https://",
+    ),
+    (
+        "dev-keystone-not-the-offers",
+        "dev",
+        _set("endpoints", {"keystone": "https://evil.example/v3"}),
+        ":endpoints.keystone",
+        "https://evil.example/v3",
+        "https://auth.cloud.ovh.net/v3",
+    ),
 ]
 
 
@@ -125,15 +275,21 @@ def test_private_openstack_needs_its_own_approved_qualification_for_prod() -> No
     with pytest.raises(ConfigError, match="sovereign-landing-zone:offer"):
         parse_stack_config(cfg, today=TODAY)
     cfg["qualification"] = {
-        "secnumcloud": "qualified", "validUntil": "2027-12-31", "approvedBy": "RSSI of the platform",
+        "secnumcloud": "qualified",
+        "validUntil": "2027-12-31",
+        "approvedBy": "RSSI of the platform",
         "reference": "ANSSI qualification decision 2025-123",
     }
     assert parse_stack_config(cfg, today=TODAY).offer == "private-openstack"
 
 
 def test_private_openstack_region_country_must_be_eu() -> None:
-    cfg = stack_copy("dev") | {"offer": "private-openstack", "region": "RegionOne", "regionCountry": "CH",
-                               "endpoints": {"keystone": "https://keystone.internal.example/v3"}}
+    cfg = stack_copy("dev") | {
+        "offer": "private-openstack",
+        "region": "RegionOne",
+        "regionCountry": "CH",
+        "endpoints": {"keystone": "https://keystone.internal.example/v3"},
+    }
     with pytest.raises(ConfigError, match="in the EU"):
         parse_stack_config(cfg, today=TODAY)
 

@@ -63,7 +63,7 @@ def test_every_openstack_resource_uses_the_explicit_provider(regs: tuple[Registr
 
 
 def test_provider_never_insecure_and_bound_to_region(regs: tuple[Registration, ...]) -> None:
-    (provider, inputs), = _of(regs, "pulumi:providers:openstack")
+    ((provider, inputs),) = _of(regs, "pulumi:providers:openstack")
     assert inputs["insecure"] == "false"
     assert inputs["authUrl"].startswith("https://")
     assert inputs["region"]
@@ -86,7 +86,9 @@ def test_every_rule_is_justified_and_bounded(regs: tuple[Registration, ...]) -> 
         assert "remoteIpPrefix" in inputs or "remoteGroupId" in inputs, r.name
 
 
-def test_no_world_ingress_except_into_exposed_zones_and_never_on_admin_ports(regs: tuple[Registration, ...]) -> None:
+def test_no_world_ingress_except_into_exposed_zones_and_never_on_admin_ports(
+    regs: tuple[Registration, ...],
+) -> None:
     zone_of = _zone_of_group(regs)
     exposed = {inputs["tags"][0][5:] for _, inputs in _of(regs, SG) if "exposure:public" in inputs["tags"]}
     assert exposed == {"dmz"}
@@ -103,10 +105,16 @@ def test_no_world_ingress_except_into_exposed_zones_and_never_on_admin_ports(reg
             assert not any(_covers(inputs, p) for p in ADMIN_PORTS), r.name
 
 
-def test_admin_zone_admits_only_ssh_from_admin_cidrs(regs: tuple[Registration, ...], request: pytest.FixtureRequest) -> None:
+def test_admin_zone_admits_only_ssh_from_admin_cidrs(
+    regs: tuple[Registration, ...], request: pytest.FixtureRequest
+) -> None:
     zone_of = _zone_of_group(regs)
     admin_cidrs = set(stack_copy(request.node.callspec.params["regs"])["adminCidrs"])
-    admin_in = [i for _, i in _of(regs, RULE) if i["direction"] == "ingress" and zone_of[i["securityGroupId"]] == "admin"]
+    admin_in = [
+        i
+        for _, i in _of(regs, RULE)
+        if i["direction"] == "ingress" and zone_of[i["securityGroupId"]] == "admin"
+    ]
     assert admin_in
     for inputs in admin_in:
         assert (inputs["protocol"], inputs["portRangeMin"], inputs["portRangeMax"]) == ("tcp", 22.0, 22.0)
@@ -157,10 +165,14 @@ def test_flow_matrix_is_a_readable_output(regs: tuple[Registration, ...]) -> Non
 
 def test_any_protocol_flow_between_zones_opens_all_ports_only_where_declared() -> None:
     cfg = stack_copy("dev")
-    cfg["flows"].append({"from": "app", "to": "dmz", "protocol": "any",
-                         "justification": "Legacy callback agent needs every port back to the proxy"})
+    cfg["flows"].append(
+        {
+            "from": "app",
+            "to": "dmz",
+            "protocol": "any",
+            "justification": "Legacy callback agent needs every port back to the proxy",
+        }
+    )
     regs = tuple(record(cfg))
     unbounded = [r.name for r, i in _of(regs, RULE) if "protocol" not in i]
-    assert sorted(unbounded) == sorted(
-        ["slz-net-in-app-to-dmz-any", "slz-net-out-app-to-dmz-any"]
-    )
+    assert sorted(unbounded) == sorted(["slz-net-in-app-to-dmz-any", "slz-net-out-app-to-dmz-any"])

@@ -1,0 +1,124 @@
+"""Bastion: the only administration path into the landing zone (ANSSI PA-022 R15, R68).
+
+An ephemeral jump host in the admin zone: it holds no data, boots from an encrypted volume that
+dies with it, accepts SSH keys only (never a password: no admin_pass, DAT-NT-007 R17), forbids
+TCP and X11 forwarding (R27/R28) and is the only instance the design gives a public address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_openstack as openstack
+
+SSHD_HARDENING = """#cloud-config
+write_files:
+  - path: /etc/ssh/sshd_config.d/10-sovereign-bastion.conf
+    permissions: "0600"
+    content: |
+      # ANSSI DAT-NT-007: keys only, no root, no forwarding, modern algorithms only
+      PasswordAuthentication no
+      KbdInteractiveAuthentication no
+      PermitRootLogin no
+      AllowTcpForwarding no
+      X11Forwarding no
+      AllowAgentForwarding no
+      PermitTunnel no
+      KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256
+      Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com
+      MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com
+runcmd:
+  - [systemctl, reload, ssh]
+"""
+
+
+@dataclass(frozen=True)
+class BastionArgs:
+    """What the bastion is made of; every field comes from a validated StackConfig."""
+
+    network_id: pulumi.Input[str]
+    """The admin zone's network."""
+    subnet_id: pulumi.Input[str]
+    """The admin zone's subnet."""
+    security_group_id: pulumi.Input[str]
+    """The admin zone's security group (SSH from adminCidrs only)."""
+    flavor: str
+    """The compute flavor name."""
+    image_id: str
+    """The boot image."""
+    ssh_public_keys: tuple[str, ...]
+    """Administrators' OpenSSH public keys (checked by components/ssh_keys.py)."""
+    volume_type: str
+    """An encrypted volume type for the boot volume."""
+    floating_ip_pool: str
+    """The external network that gives the bastion its public address."""
+    volume_size: int = 20
+    """Boot volume size in GiB."""
+
+
+class Bastion(pulumi.ComponentResource):
+    """A hardened SSH jump host with a floating IP, in the admin zone."""
+
+    instance_id: pulumi.Output[str]
+    public_address: pulumi.Output[str]
+    private_address: pulumi.Output[str]
+
+    def __init__(self, name: str, args: BastionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("sovereign:bastion:Bastion", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        # A public key is always given, so OpenStack never generates a private key into the state.
+        keypair = openstack.compute.Keypair(
+            f"{name}-keypair", public_key=args.ssh_public_keys[0].strip(), opts=child
+        )
+        port = openstack.networking.Port(
+            f"{name}-port",
+            network_id=args.network_id,
+            fixed_ips=[openstack.networking.PortFixedIpArgs(subnet_id=args.subnet_id)],
+            security_group_ids=[args.security_group_id],
+            port_security_enabled=True,
+            opts=child,
+        )
+        extra_keys = "".join(f"\n  - {k.strip()}" for k in args.ssh_public_keys[1:])
+        user_data = SSHD_HARDENING + (f"ssh_authorized_keys:{extra_keys}\n" if extra_keys else "")
+        instance = openstack.compute.Instance(
+            f"{name}-vm",
+            flavor_name=args.flavor,
+            key_pair=keypair.name,
+            networks=[openstack.compute.InstanceNetworkArgs(port=port.id)],
+            block_devices=[
+                openstack.compute.InstanceBlockDeviceArgs(
+                    source_type="image",
+                    uuid=args.image_id,
+                    destination_type="volume",
+                    volume_size=args.volume_size,
+                    volume_type=args.volume_type,
+                    boot_index=0,
+                    # Ephemeral by design (PA-022 R68): the jump host keeps no data.
+                    delete_on_termination=True,
+                )
+            ],
+            user_data=user_data,
+            metadata={"role": "bastion"},
+            tags=["role:bastion"],
+            opts=child,
+        )
+        floating_ip = openstack.networking.FloatingIp(
+            f"{name}-fip",
+            pool=args.floating_ip_pool,
+            description="Bastion: the only administration entry point",
+            opts=child,
+        )
+        openstack.networking.FloatingIpAssociate(
+            f"{name}-fip-assoc", floating_ip=floating_ip.address, port_id=port.id, opts=child
+        )
+        self.instance_id = instance.id
+        self.public_address = floating_ip.address
+        self.private_address = instance.access_ip_v4
+        self.register_outputs(
+            {
+                "instance_id": self.instance_id,
+                "public_address": self.public_address,
+                "private_address": self.private_address,
+            }
+        )

@@ -63,7 +63,7 @@ def test_every_openstack_resource_uses_the_explicit_provider(regs: tuple[Registr
 
 
 def test_provider_never_insecure_and_bound_to_region(regs: tuple[Registration, ...]) -> None:
-    ((provider, inputs),) = _of(regs, "pulumi:providers:openstack")
+    ((_, inputs),) = _of(regs, "pulumi:providers:openstack")
     assert inputs["insecure"] == "false"
     assert inputs["authUrl"].startswith("https://")
     assert inputs["region"]

@@ -29,6 +29,7 @@ def raw_stack(stack: str) -> dict[str, Any]:
 
 def as_cli_config(raw: dict[str, Any]) -> dict[str, str]:
     """Namespaced string values, the way the CLI hands config to a program."""
+
     def text(v: Any) -> str:
         if isinstance(v, str):
             return v

@@ -214,12 +214,13 @@ def _ignore_missing(call: Callable[[], Any]) -> None:
             raise
 
 
-def apply_configuration(client: Any, spec: BucketSpec) -> list[str]:
+def apply_configuration(client: Any, spec: BucketSpec, applied: list[str] | None = None) -> list[str]:
     """Converge an existing bucket to the spec (idempotent); return the steps applied.
 
-    Raises the underlying error of the first failing step, with its name in `step`.
+    Steps are appended to `applied` as they succeed, so a caller knows how far a failed run got.
+    Raises the underlying error of the first failing step, with its name in `hardening_step`.
     """
-    applied: list[str] = []
+    applied = [] if applied is None else applied
     for name, step in STEPS:
         try:
             step(client, spec)
@@ -264,7 +265,7 @@ def create_hardened_bucket(
 
     outcome = CreateOutcome(created=created)
     try:
-        outcome.steps = apply_configuration(client, spec)
+        apply_configuration(client, spec, outcome.steps)
         gaps = audit_bucket(client, spec)
         if gaps:
             raise HardeningFailedError(

@@ -1,0 +1,141 @@
+"""Pure validation: bucket names, endpoints, the bucket spec and the documents it produces."""
+
+from __future__ import annotations
+
+import pytest
+
+import s3hardening
+from components.errors import REDACTED, ConfigError
+from s3hardening.spec import SID_DENY_INSECURE, SID_DENY_NO_SSE_C, bucket_policy
+from statebackend.cli import login_url
+
+
+@pytest.mark.parametrize("name", ["abc", "state-prod-01", "a" * 63, "9lives"])
+def test_valid_bucket_names(name: str) -> None:
+    assert s3hardening.validate_bucket_name(name) == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ab",
+        "a" * 64,
+        "Upper",
+        "under_score",
+        "-lead",
+        "trail-",
+        "with.dot",
+        "192.168.1.1",
+        "xn--punycode",
+        "sthree-x",
+        "bucket-s3alias",
+        "bucket--ol-s3",
+        "",
+        None,
+        42,
+    ],
+)
+def test_invalid_bucket_names_name_key_value_and_rule(name: object) -> None:
+    with pytest.raises(ConfigError) as err:
+        s3hardening.validate_bucket_name(name, key="bucketName")
+    text = str(err.value)
+    assert "bucketName" in text and repr(name) in text and "3 to 63 characters" in text
+
+
+def test_catalogue_endpoint_is_accepted_with_its_offer_and_region() -> None:
+    ep = s3hardening.validate_endpoint("https://s3.gra11.io.cloud.ovh.net/")
+    assert ep.url == "https://s3.gra11.io.cloud.ovh.net"
+    assert ep.source == "catalogue:ovh-public-cloud" and ep.region == "GRA11" and ep.tls
+
+
+def test_snc_catalogue_endpoint() -> None:
+    ep = s3hardening.validate_endpoint("https://s3-beta.eu-west-rbx-snc.cloud.snc.ovh.net:443")
+    assert ep.source == "catalogue:ovh-snc" and ep.url.endswith("cloud.snc.ovh.net")
+
+
+def test_unknown_endpoint_refused_unless_approved() -> None:
+    with pytest.raises(ConfigError, match="sovereign catalogue"):
+        s3hardening.validate_endpoint("https://s3.us-east-1.amazonaws.com")
+    ep = s3hardening.validate_endpoint("https://s3.example.org", approved=["https://S3.example.org/"])
+    assert ep.source == "approved"
+
+
+@pytest.mark.parametrize(
+    ("url", "needle"),
+    [
+        ("http://s3.gra11.io.cloud.ovh.net", "https only"),
+        ("ftp://s3.example.org", "https://"),
+        ("https://s3.gra11.io.cloud.ovh.net/bucket", "no path"),
+        ("https://s3.gra11.io.cloud.ovh.net?x=1", "no path"),
+        ("s3.gra11.io.cloud.ovh.net", "https://"),
+        ("", "https://"),
+        ("https://host:notaport", "https://"),
+    ],
+)
+def test_bad_endpoints(url: str, needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        s3hardening.validate_endpoint(url, approved=[])
+
+
+def test_credentials_in_endpoint_url_are_never_echoed() -> None:
+    with pytest.raises(ConfigError) as err:
+        s3hardening.validate_endpoint("https://AKIAXX:s3cr3tvalue@s3.gra11.io.cloud.ovh.net")
+    assert "s3cr3tvalue" not in str(err.value) and "AKIAXX" not in str(err.value)
+    assert REDACTED in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9"])
+def test_http_only_on_loopback(url: str) -> None:
+    ep = s3hardening.validate_endpoint(url)
+    assert ep.loopback and ep.source == "loopback" and not ep.tls
+    with pytest.raises(ConfigError):
+        s3hardening.validate_endpoint(url, allow_loopback=False)
+
+
+def test_spec_defaults_are_hardened() -> None:
+    spec = s3hardening.BucketSpec("state-b")
+    assert spec.versioning and spec.block_public_access and spec.deny_insecure_transport
+    assert spec.encryption == "SSE-S3" and spec.noncurrent_version_days == 90
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "key"),
+    [
+        ({"encryption": "SSE-KMS"}, "encryption"),
+        ({"object_lock": s3hardening.ObjectLock("LEGAL", 10)}, "objectLock.mode"),
+        ({"object_lock": s3hardening.ObjectLock("COMPLIANCE", 0)}, "objectLock.days"),
+        ({"object_lock": s3hardening.ObjectLock(), "versioning": False}, "versioning"),
+        ({"noncurrent_version_days": 0}, "noncurrentVersionDays"),
+        ({"noncurrent_version_days": True}, "noncurrentVersionDays"),
+    ],
+)
+def test_spec_validation_names_the_key(kwargs: dict, key: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        s3hardening.BucketSpec("abc", **kwargs)
+    assert err.value.key == key
+
+
+def test_policy_for_sse_c_denies_plain_puts_and_plain_http() -> None:
+    doc = bucket_policy(s3hardening.BucketSpec("hd-1", encryption="SSE-C"))
+    assert doc is not None
+    by_sid = {s["Sid"]: s for s in doc["Statement"]}
+    tls = by_sid[SID_DENY_INSECURE]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert set(tls["Resource"]) == {"arn:aws:s3:::hd-1", "arn:aws:s3:::hd-1/*"}
+    ssec = by_sid[SID_DENY_NO_SSE_C]
+    assert ssec["Action"] == "s3:PutObject"
+    assert ssec["Condition"] == {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}}
+
+
+def test_no_policy_when_nothing_to_deny() -> None:
+    spec = s3hardening.BucketSpec("abc", deny_insecure_transport=False)
+    assert bucket_policy(spec) is None
+
+
+def test_login_url_format() -> None:
+    ep = s3hardening.validate_endpoint("https://s3.gra11.io.cloud.ovh.net")
+    assert login_url("state-b", ep, "gra11") == (
+        "s3://state-b?endpoint=https://s3.gra11.io.cloud.ovh.net&s3ForcePathStyle=true&region=gra11"
+    )
+    local = s3hardening.validate_endpoint("http://127.0.0.1:9000")
+    assert login_url("state-b", local, "us-east-1").endswith("&disableSSL=true")

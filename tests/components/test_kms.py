@@ -1,0 +1,400 @@
+"""CustomerHeldKeys under mocks: custody modes, rotation, protection, ACLs, and where material goes."""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pulumi_random as random
+import pytest
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.errors import ConfigError
+from components.key_specs import KeySpec, parse_imported_keys, parse_key_specs
+from components.kms import CustomerHeldKeys, CustomerHeldKeysArgs, key_custody_rows
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+RANDOM_BYTES = "random:index/randomBytes:RandomBytes"
+BARBICAN = "openstack:keymanager/secretV1:SecretV1"
+COMPONENT = "sovereign:kms:CustomerHeldKeys"
+TODAY = dt.date(2026, 12, 1)
+
+
+def generated_material(resource_name: str) -> bytes:
+    """What the mocked random provider 'generates' for a resource: distinct and predictable."""
+    return hashlib.sha256(resource_name.encode()).digest()
+
+
+def imported(tag: str) -> str:
+    return base64.b64encode(hashlib.sha256(f"hsm:{tag}".encode()).digest()).decode()
+
+
+def spellings(material: bytes) -> set[str]:
+    """Every way the material could leak: base64, hex (both cases), and the raw bytes' repr."""
+    b64 = base64.b64encode(material).decode()
+    return {b64, material.hex(), material.hex().upper(), repr(material)[2:-1], b64.rstrip("=")}
+
+
+class Mocks(pulumi_mocks.Mocks):
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        outputs = dict(args.inputs)
+        if args.typ == RANDOM_BYTES:
+            raw = generated_material(args.name)
+            outputs.update(base64=base64.b64encode(raw).decode(), hex=raw.hex())
+        if args.typ == BARBICAN:
+            outputs["secretRef"] = f"https://barbican.example/v1/secrets/{args.name}"
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise NotImplementedError(args.token)
+
+
+class Monitor(pulumi_mocks.MockMonitor):
+    """Keeps every request whole, as a dict in wire form (secrets still wrapped)."""
+
+    def __init__(self) -> None:
+        super().__init__(Mocks())
+        self.lock = threading.Lock()
+        self.registrations: list[dict[str, Any]] = []
+        self.outputs: list[dict[str, Any]] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        with self.lock:
+            self.registrations.append(json_format.MessageToDict(request))
+        return super().RegisterResource(request)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        with self.lock:
+            self.outputs.append(json_format.MessageToDict(request))
+        return super().RegisterResourceOutputs(request)
+
+    def of_type(self, typ: str) -> list[dict[str, Any]]:
+        return [r for r in self.registrations if r["type"] == typ]
+
+    def named(self, name: str) -> dict[str, Any]:
+        (found,) = [r for r in self.registrations if r["name"] == name]
+        return found
+
+
+def run(program: Callable[[], None], monitor: Monitor | None = None) -> Monitor:
+    mon = monitor if monitor is not None else Monitor()
+
+    def body() -> None:
+        pulumi.runtime.set_mocks(mon.mocks, project="sovereign-landing-zone", stack="test", monitor=mon)
+        _sync_await(run_pulumi_func(program))
+
+    contextvars.copy_context().run(body)
+    return mon
+
+
+def specs(raw: list[dict[str, Any]], data_class: str = "health", names: set[str] | None = None):
+    return parse_key_specs(raw, data_class, names or set(), today=TODAY)
+
+
+def keys_program(args: CustomerHeldKeysArgs, sink: dict[str, Any] | None = None) -> Callable[[], None]:
+    def program() -> None:
+        keys = CustomerHeldKeys("kms", args)
+        if sink is not None:
+            sink["keys"] = keys
+            # A consumer of the material: it must reach it as a secret.
+            for key, value in keys.material.items():
+                random.RandomString(f"consumer-{key}", length=8, keepers={"material": value})
+
+    return program
+
+
+def strip_secrets(value: Any) -> Any:
+    """The request with every secret-wrapped value replaced: what would be in plaintext."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+            return "<secret>"
+        return {k: strip_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_secrets(v) for v in value]
+    return value
+
+
+def secret_values(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        if SECRET_SIG in value:
+            return [value.get("value")]
+        return [x for v in value.values() for x in secret_values(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in secret_values(v)]
+    return []
+
+
+def assert_material_only_as_secret(monitor: Monitor, materials: list[bytes]) -> None:
+    for request in [*monitor.registrations, *monitor.outputs]:
+        plain = json.dumps(strip_secrets(request))
+        for material in materials:
+            for spelling in spellings(material):
+                assert spelling not in plain, f"material in plaintext in {request.get('name', request)}"
+
+
+CUSTOMER: dict[str, Any] = {"name": "health-objects", "purpose": "object-storage", "custody": "customer-held"}
+PROVIDER: dict[str, Any] = {
+    "name": "app-cache",
+    "purpose": "application",
+    "custody": "provider-kms",
+    "readers": ["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"],
+    "expiresAt": "2027-06-30",
+}
+
+
+# --- customer-held, generated ------------------------------------------------------------------
+
+
+def test_customer_held_generated_is_random_bytes_and_never_reaches_the_provider() -> None:
+    sink: dict[str, Any] = {}
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=specs([CUSTOMER])), sink))
+    (component,) = monitor.of_type(COMPONENT)
+    (rb,) = monitor.of_type(RANDOM_BYTES)
+    assert rb["name"] == "kms-health-objects-g1"
+    assert rb["object"]["length"] == 32.0
+    assert rb["protect"] is True
+    assert set(rb.get("additionalSecretOutputs", [])) >= {"base64", "hex"}
+    assert component["name"] == "kms" and rb["parent"].endswith(f"{COMPONENT}::kms")
+    # Nothing of the key's goes to the cloud provider.
+    assert not [r for r in monitor.registrations if r["type"].startswith("openstack:")]
+    # The consumer gets the material, and only as a secret.
+    material = generated_material("kms-health-objects-g1")
+    consumer = monitor.named("consumer-health-objects")
+    assert secret_values(consumer["object"]) == [base64.b64encode(material).decode()]
+    assert_material_only_as_secret(monitor, [material])
+    assert sink["keys"].barbican_secret_refs is None
+
+
+def test_component_outputs_are_the_table_and_refs_never_material() -> None:
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=specs([CUSTOMER]))))
+    (registered,) = [o for o in monitor.outputs if o["urn"].endswith("::kms")]
+    assert set(registered["outputs"]) == {"key_custody"}  # barbican_secret_refs is None: omitted
+    (row,) = registered["outputs"]["key_custody"]
+    assert row == {
+        "key": "health-objects",
+        "generation": 1.0,
+        "status": "current",
+        "purpose": "object-storage",
+        "custody": "customer-held",
+        "algorithm": "AES-256",
+        "source": "generated",
+        "data_class": "health",
+        "material_location": row["material_location"],
+        "readers": row["readers"],
+        "expires_at": None,
+        "rotation_days": 365.0,
+    }
+    assert "never sent to the cloud provider" in row["material_location"]
+
+
+# --- customer-held, imported -------------------------------------------------------------------
+
+
+def test_customer_held_imported_creates_nothing_and_is_exposed_as_secret() -> None:
+    material = {"hsm-key": imported("g2"), "hsm-key-g1": imported("g1")}
+    raw = [{**CUSTOMER, "name": "hsm-key", "source": "imported", "generation": 2}]
+    args = CustomerHeldKeysArgs(
+        keys=specs(raw, names=set(material)), imported_material=parse_imported_keys(material)
+    )
+    sink: dict[str, Any] = {}
+    monitor = run(keys_program(args, sink))
+    # Imported customer-held material has no resource: it stays in the organisation's custody.
+    assert [r["type"] for r in monitor.registrations if r["name"].startswith("kms")] == [COMPONENT]
+    consumer = monitor.named("consumer-hsm-key")
+    assert secret_values(consumer["object"]) == [imported("g2")]
+    assert set(sink["keys"].material_by_generation["hsm-key"]) == {1, 2}
+    assert_material_only_as_secret(monitor, [base64.b64decode(v) for v in material.values()])
+
+
+def test_imported_material_is_checked_before_anything_is_registered() -> None:
+    raw = [{**CUSTOMER, "source": "imported"}]
+    short = base64.b64encode(b"\x01" * 16).decode()
+    args = CustomerHeldKeysArgs(
+        keys=specs(raw, names={"health-objects"}), imported_material={"health-objects": short}
+    )
+    monitor = Monitor()
+    with pytest.raises(ConfigError) as info:
+        run(keys_program(args), monitor)
+    assert short not in str(info.value) and "16 bytes" in str(info.value)
+    assert [r["type"] for r in monitor.registrations] in ([], ["pulumi:pulumi:Stack"])
+
+
+def test_missing_imported_material_is_refused() -> None:
+    raw = [{**CUSTOMER, "source": "imported"}]
+    args = CustomerHeldKeysArgs(keys=specs(raw, names={"health-objects"}), imported_material={})
+    with pytest.raises(ConfigError, match=r"keys\[0\]\.source"):
+        run(keys_program(args))
+
+
+# --- provider-kms ------------------------------------------------------------------------------
+
+
+def test_provider_kms_is_barbican_aes256_with_named_readers_only() -> None:
+    sink: dict[str, Any] = {}
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=specs([PROVIDER], "internal")), sink))
+    secret = monitor.named("kms-app-cache-g1")
+    assert secret["type"] == BARBICAN
+    inputs = secret["object"]
+    assert inputs["algorithm"] == "aes"
+    assert inputs["bitLength"] == 256.0
+    assert inputs["mode"] in ("cbc", "gcm")
+    assert inputs["secretType"] == "symmetric"
+    assert inputs["payloadContentType"] == "application/octet-stream"
+    assert inputs["payloadContentEncoding"] == "base64"
+    assert inputs["expiration"] == "2027-06-30T00:00:00Z"
+    assert inputs["metadata"] == {
+        "data-class": "internal",
+        "purpose": "application",
+        "key": "app-cache",
+        "generation": "1",
+    }
+    assert inputs["acl"] == {"read": {"projectAccess": False, "users": PROVIDER["readers"]}}
+    assert secret["protect"] is True
+    assert "expiration" in secret.get("ignoreChanges", [])
+    # The payload is the generated material, wrapped as a secret.
+    material = generated_material("kms-app-cache-g1-material")
+    assert inputs["payload"] == {
+        SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270",
+        "value": base64.b64encode(material).decode(),
+    }
+    assert monitor.named("kms-app-cache-g1-material")["protect"] is True
+    assert_material_only_as_secret(monitor, [material])
+    keys = sink["keys"]
+    assert keys.material == {} and keys.material_by_generation == {}
+    assert set(keys.barbican_secret_refs) == {"app-cache"}
+
+
+def test_provider_kms_imported_byok() -> None:
+    material = {"app-cache": imported("byok")}
+    raw = [{**PROVIDER, "source": "imported"}]
+    args = CustomerHeldKeysArgs(keys=specs(raw, "public", set(material)), imported_material=material)
+    monitor = run(keys_program(args))
+    assert monitor.of_type(RANDOM_BYTES) == []
+    (secret,) = monitor.of_type(BARBICAN)
+    assert secret_values(secret["object"]) == [material["app-cache"]]
+    assert_material_only_as_secret(monitor, [base64.b64decode(material["app-cache"])])
+
+
+def test_provider_kms_cannot_be_built_for_health_data_even_by_hand() -> None:
+    # parse_key_specs refuses it; a hand-built spec is still a spec someone could pass.
+    with pytest.raises(ConfigError, match="customer-held for a stack of data class 'health'"):
+        specs([PROVIDER], "health")
+
+
+# --- rotation ----------------------------------------------------------------------------------
+
+
+def names_of(monitor: Monitor, typ: str) -> list[str]:
+    return sorted(r["name"] for r in monitor.of_type(typ))
+
+
+def test_rotation_adds_a_generation_and_keeps_the_previous_one() -> None:
+    before = run(keys_program(CustomerHeldKeysArgs(keys=specs([CUSTOMER]))))
+    after = run(keys_program(CustomerHeldKeysArgs(keys=specs([{**CUSTOMER, "generation": 2}]))))
+    assert names_of(before, RANDOM_BYTES) == ["kms-health-objects-g1"]
+    assert names_of(after, RANDOM_BYTES) == ["kms-health-objects-g1", "kms-health-objects-g2"]
+    # The name (hence URN) of generation 1 is unchanged: the engine sees no replacement.
+    assert before.named("kms-health-objects-g1")["object"] == after.named("kms-health-objects-g1")["object"]
+    assert all(r["protect"] for r in after.of_type(RANDOM_BYTES))
+
+
+def test_rotation_material_current_and_previous() -> None:
+    sink: dict[str, Any] = {}
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=specs([{**CUSTOMER, "generation": 3}])), sink))
+    keys = sink["keys"]
+    assert set(keys.material_by_generation["health-objects"]) == {1, 2, 3}
+    consumer = monitor.named("consumer-health-objects")
+    current = generated_material("kms-health-objects-g3")
+    assert secret_values(consumer["object"]) == [base64.b64encode(current).decode()]
+    assert_material_only_as_secret(
+        monitor, [generated_material(f"kms-health-objects-g{g}") for g in (1, 2, 3)]
+    )
+    statuses = [(r["generation"], r["status"]) for r in keys.key_custody]
+    assert statuses == [(1, "kept for decryption"), (2, "kept for decryption"), (3, "current")]
+
+
+def test_retiring_is_explicit_and_removes_only_that_generation() -> None:
+    raw = [{**CUSTOMER, "generation": 3, "retiredGenerations": [1]}]
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=specs(raw))))
+    assert names_of(monitor, RANDOM_BYTES) == ["kms-health-objects-g2", "kms-health-objects-g3"]
+
+
+def test_provider_kms_rotation_keeps_previous_secret_without_its_expiry_changing() -> None:
+    raw = [{**PROVIDER, "generation": 2, "expiresAt": "2028-01-31"}]
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=specs(raw, "internal"))))
+    assert names_of(monitor, BARBICAN) == ["kms-app-cache-g1", "kms-app-cache-g2"]
+    assert "expiration" not in monitor.named("kms-app-cache-g1")["object"]
+    assert monitor.named("kms-app-cache-g2")["object"]["expiration"] == "2028-01-31T00:00:00Z"
+    for secret in monitor.of_type(BARBICAN):
+        assert secret["object"]["acl"]["read"]["projectAccess"] is False
+
+
+# --- protection --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("protect", [True, False])
+def test_protect_is_set_on_every_key_resource_unless_opted_out(protect: bool) -> None:
+    args = CustomerHeldKeysArgs(keys=specs([CUSTOMER, PROVIDER], "internal"), protect=protect)
+    monitor = run(keys_program(args))
+    key_resources = [*monitor.of_type(RANDOM_BYTES), *monitor.of_type(BARBICAN)]
+    assert len(key_resources) == 3
+    assert all(r.get("protect", False) is protect for r in key_resources)
+
+
+def test_default_is_protected() -> None:
+    assert CustomerHeldKeysArgs().protect is True
+
+
+# --- every custody mode at once: the material is a secret everywhere ---------------------------
+
+
+def test_all_modes_material_appears_only_as_secret() -> None:
+    material = {"hsm-objects": imported("a"), "byok-cache-g1": imported("b"), "byok-cache": imported("c")}
+    raw = [
+        CUSTOMER,
+        {**CUSTOMER, "name": "hsm-objects", "purpose": "backup", "source": "imported"},
+        {**PROVIDER, "generation": 2},
+        {**PROVIDER, "name": "byok-cache", "source": "imported", "generation": 2},
+    ]
+    args = CustomerHeldKeysArgs(keys=specs(raw, "internal", set(material)), imported_material=material)
+    monitor = run(keys_program(args, sink={}))
+    all_material = [base64.b64decode(v) for v in material.values()]
+    all_material += [generated_material(r["name"]) for r in monitor.of_type(RANDOM_BYTES)]
+    assert len(all_material) == 3 + 1 + 2
+    assert_material_only_as_secret(monitor, all_material)
+    # ...and every one of them is sent somewhere (Barbican payload or a consumer), always wrapped.
+    wrapped = {v for r in monitor.registrations for v in secret_values(r["object"])}
+    assert wrapped == {base64.b64encode(m).decode() for m in all_material}
+
+
+def test_custody_table_never_holds_material() -> None:
+    raw = [CUSTOMER, {**PROVIDER, "generation": 2}]
+    rows = key_custody_rows(specs(raw, "internal"))
+    assert [(r["key"], r["generation"], r["custody"]) for r in rows] == [
+        ("health-objects", 1, "customer-held"),
+        ("app-cache", 1, "provider-kms"),
+        ("app-cache", 2, "provider-kms"),
+    ]
+    text = json.dumps(rows)
+    for name in ("kms-health-objects-g1", "kms-app-cache-g1-material", "kms-app-cache-g2-material"):
+        for spelling in spellings(generated_material(name)):
+            assert spelling not in text
+    readers, where = rows[2]["readers"], rows[2]["material_location"]
+    assert isinstance(readers, list) and isinstance(where, str)
+    assert PROVIDER["readers"][0] in readers and "Barbican" in where
+
+
+def test_hand_built_spec_is_accepted() -> None:
+    spec = KeySpec(name="app-data", purpose="application", custody="customer-held", data_class="sensitive")
+    monitor = run(keys_program(CustomerHeldKeysArgs(keys=(spec,))))
+    assert names_of(monitor, RANDOM_BYTES) == ["kms-app-data-g1"]

@@ -1,0 +1,157 @@
+"""EncryptedVolume: the encrypted type is the default, and an unknown type is refused."""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from components.catalogue import load_catalogue
+from components.errors import ConfigError
+from components.volumes import (
+    EncryptedVolume,
+    EncryptedVolumeArgs,
+    known_encrypted_volume_types,
+    select_encrypted_volume_type,
+)
+
+VOLUME = "openstack:blockstorage/volume:Volume"
+OVH_TYPES = ("classic-luks", "high-speed-luks", "high-speed-gen2-luks")
+
+
+class Mocks(pulumi_mocks.Mocks):
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise NotImplementedError(args.token)
+
+
+class Monitor(pulumi_mocks.MockMonitor):
+    def __init__(self) -> None:
+        super().__init__(Mocks())
+        self.lock = threading.Lock()
+        self.registrations: list[dict[str, Any]] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        with self.lock:
+            self.registrations.append(json_format.MessageToDict(request))
+        return super().RegisterResource(request)
+
+
+def run(program: Callable[[], None], monitor: Monitor | None = None) -> Monitor:
+    monitor = monitor if monitor is not None else Monitor()
+
+    def body() -> None:
+        pulumi.runtime.set_mocks(
+            monitor.mocks, project="sovereign-landing-zone", stack="test", monitor=monitor
+        )
+        _sync_await(run_pulumi_func(program))
+
+    contextvars.copy_context().run(body)
+    return monitor
+
+
+def volumes(monitor: Monitor) -> list[dict[str, Any]]:
+    return [r for r in monitor.registrations if r["type"] == VOLUME]
+
+
+def test_known_types_come_from_the_catalogue_then_the_stack() -> None:
+    catalogue = load_catalogue()
+    assert known_encrypted_volume_types(catalogue.offer("ovh-public-cloud")) == OVH_TYPES
+    assert known_encrypted_volume_types(catalogue.offer("ovh-snc")) == ()
+    assert known_encrypted_volume_types(catalogue.offer("ovh-snc"), ["snc-luks"]) == ("snc-luks",)
+    assert known_encrypted_volume_types(catalogue.offer("ovh-public-cloud"), ["classic-luks", "x-luks"]) == (
+        *OVH_TYPES,
+        "x-luks",
+    )
+    assert known_encrypted_volume_types(None, ["a-luks"]) == ("a-luks",)
+
+
+def test_the_default_is_the_first_encrypted_type() -> None:
+    assert select_encrypted_volume_type(OVH_TYPES) == "classic-luks"
+    assert select_encrypted_volume_type(OVH_TYPES, "high-speed-luks") == "high-speed-luks"
+
+
+@pytest.mark.parametrize(
+    ("known", "requested", "key", "allowed"),
+    [
+        (OVH_TYPES, "classic", "sovereign-landing-zone:volumeType", "known as encrypted"),
+        (OVH_TYPES, "high-speed", "sovereign-landing-zone:volumeType", "classic-luks"),
+        ((), None, "sovereign-landing-zone:encryptedVolumeTypes", "encrypted (LUKS) volume type names"),
+        ((), "classic-luks", "sovereign-landing-zone:encryptedVolumeTypes", "never created"),
+    ],
+)
+def test_unknown_or_missing_types_are_refused(
+    known: tuple[str, ...], requested: str | None, key: str, allowed: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        select_encrypted_volume_type(known, requested)
+    assert info.value.key == key
+    assert allowed in info.value.allowed
+    if requested and known:
+        assert repr(requested) in str(info.value)
+
+
+def test_the_error_names_the_callers_config_key() -> None:
+    with pytest.raises(ConfigError, match=r"sovereign-landing-zone:bastion\.volumeType"):
+        select_encrypted_volume_type(OVH_TYPES, "classic", key="sovereign-landing-zone:bastion.volumeType")
+
+
+def test_volume_uses_the_encrypted_type_and_is_protected() -> None:
+    holder: dict[str, EncryptedVolume] = {}
+
+    def program() -> None:
+        holder["v"] = EncryptedVolume(
+            "bastion-root",
+            EncryptedVolumeArgs(size_gb=20, known_encrypted_types=OVH_TYPES, data_class="health"),
+        )
+
+    monitor = run(program)
+    (volume,) = volumes(monitor)
+    assert volume["name"] == "bastion-root-volume"
+    assert volume["object"]["volumeType"] == "classic-luks"
+    assert volume["object"]["size"] == 20.0
+    assert volume["object"]["metadata"] == {"encrypted-volume-type": "classic-luks", "data-class": "health"}
+    assert volume["protect"] is True
+    assert volume["parent"].endswith("sovereign:volumes:EncryptedVolume::bastion-root")
+    assert holder["v"].volume_type == "classic-luks"
+
+
+def test_protect_opt_out() -> None:
+    def program() -> None:
+        EncryptedVolume(
+            "scratch", EncryptedVolumeArgs(size_gb=1, known_encrypted_types=OVH_TYPES, protect=False)
+        )
+
+    (volume,) = volumes(run(program))
+    assert volume.get("protect", False) is False
+
+
+def test_a_refused_type_registers_nothing() -> None:
+    def program() -> None:
+        EncryptedVolume(
+            "data", EncryptedVolumeArgs(size_gb=10, known_encrypted_types=OVH_TYPES, volume_type="classic")
+        )
+
+    monitor = Monitor()
+    with pytest.raises(ConfigError):
+        run(program, monitor)
+    assert [r["type"] for r in monitor.registrations] in ([], ["pulumi:pulumi:Stack"])
+
+
+@pytest.mark.parametrize("size", [0, -5, True, 2.5])
+def test_bad_size(size: Any) -> None:
+    def program() -> None:
+        EncryptedVolume("data", EncryptedVolumeArgs(size_gb=size, known_encrypted_types=OVH_TYPES))
+
+    with pytest.raises(ValueError, match="size_gb"):
+        run(program)

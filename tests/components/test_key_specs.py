@@ -98,18 +98,43 @@ BAD = [
     ([customer(generation=0)], "health", set(), "keys[0].generation", ">= 1"),
     ([customer(generation="2")], "health", set(), "keys[0].generation", ">= 1"),
     ([customer(generation=True)], "health", set(), "keys[0].generation", ">= 1"),
-    ([customer(generation=2, retiredGenerations=[2])], "health", set(), "keys[0].retiredGenerations[0]",
-     "never goes backwards"),
-    ([customer(generation=3, retiredGenerations=[1, 5])], "health", set(), "keys[0].retiredGenerations[1]",
-     "from 1 to 2"),
-    ([customer(generation=3, retiredGenerations=[1, 1])], "health", set(), "keys[0].retiredGenerations[1]",
-     "each generation once"),
+    (
+        [customer(generation=2, retiredGenerations=[2])],
+        "health",
+        set(),
+        "keys[0].retiredGenerations[0]",
+        "never goes backwards",
+    ),
+    (
+        [customer(generation=3, retiredGenerations=[1, 5])],
+        "health",
+        set(),
+        "keys[0].retiredGenerations[1]",
+        "from 1 to 2",
+    ),
+    (
+        [customer(generation=3, retiredGenerations=[1, 1])],
+        "health",
+        set(),
+        "keys[0].retiredGenerations[1]",
+        "each generation once",
+    ),
     ([customer(retiredGenerations="1")], "health", set(), "keys[0].retiredGenerations", "a list"),
     ([customer(source="imported")], "health", set(), "keys[0].source", "importedKeys"),
-    ([customer(source="imported", generation=2)], "health", {"health-objects"}, "keys[0].source",
-     "generation 1"),
-    ([customer(source="imported")], "health", {"health-objects", "health-objects-g1"},
-     "importedKeys.health-objects", "not both"),
+    (
+        [customer(source="imported", generation=2)],
+        "health",
+        {"health-objects"},
+        "keys[0].source",
+        "generation 1",
+    ),
+    (
+        [customer(source="imported")],
+        "health",
+        {"health-objects", "health-objects-g1"},
+        "importedKeys.health-objects",
+        "not both",
+    ),
     ([customer()], "health", {"stale-key"}, "importedKeys.stale-key", "crypto-shredding"),
     ([customer(source="hsm")], "health", set(), "keys[0].source", "generated"),
     ([customer(name="Bad Name")], "health", set(), "keys[0].name", "lowercase"),
@@ -153,6 +178,7 @@ def test_unknown_data_class() -> None:
 
 
 # --- imported material -------------------------------------------------------------------------
+
 
 def test_valid_material_decodes_to_32_bytes() -> None:
     assert validate_imported_material("hsm-key", MATERIAL_B64) == MATERIAL
@@ -214,4 +240,5 @@ def test_material_length_property(raw: bytes) -> None:
     else:
         with pytest.raises(ConfigError) as info:
             validate_imported_material("hsm-key", text)
-        assert (not text or text not in str(info.value)) and info.value.value == REDACTED
+        # Very short encodings could match message words by chance; 12+ characters cannot.
+        assert (len(text) < 12 or text not in str(info.value)) and info.value.value == REDACTED

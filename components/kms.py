@@ -23,6 +23,7 @@ import pulumi
 import pulumi_openstack as openstack
 import pulumi_random as random
 
+from .config import read_pulumi_config
 from .errors import ConfigError
 from .key_specs import (
     IMPORTED_KEYS,
@@ -31,6 +32,7 @@ from .key_specs import (
     NAMESPACE,
     KeySpec,
     check_imported_names,
+    parse_imported_keys,
     validate_imported_material,
 )
 
@@ -68,6 +70,15 @@ class CustomerHeldKeysArgs:
     """Base64 material by importedKeys name (key_specs.parse_imported_keys); wrapped as secrets here."""
     protect: bool = True
     """Protect every key resource; destroying a key is crypto-shredding, so False is an explicit opt-in."""
+
+
+def imported_material_from_config() -> dict[str, str]:
+    """The running stack's secret config `importedKeys`, validated (name -> base64).
+
+    Read from the raw config, like StackConfig, because names and lengths must be checked before
+    any resource exists; CustomerHeldKeys wraps every value as a secret before it goes anywhere.
+    """
+    return parse_imported_keys(read_pulumi_config().get(IMPORTED_KEYS))
 
 
 def key_custody_rows(keys: tuple[KeySpec, ...]) -> list[dict[str, object]]:

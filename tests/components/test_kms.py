@@ -21,7 +21,12 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.errors import ConfigError
 from components.key_specs import KeySpec, parse_imported_keys, parse_key_specs
-from components.kms import CustomerHeldKeys, CustomerHeldKeysArgs, key_custody_rows
+from components.kms import (
+    CustomerHeldKeys,
+    CustomerHeldKeysArgs,
+    imported_material_from_config,
+    key_custody_rows,
+)
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 RANDOM_BYTES = "random:index/randomBytes:RandomBytes"
@@ -398,3 +403,29 @@ def test_hand_built_spec_is_accepted() -> None:
     spec = KeySpec(name="app-data", purpose="application", custody="customer-held", data_class="sensitive")
     monitor = run(keys_program(CustomerHeldKeysArgs(keys=(spec,))))
     assert names_of(monitor, RANDOM_BYTES) == ["kms-app-data-g1"]
+
+
+def test_imported_material_is_read_from_the_secret_config() -> None:
+    text = json.dumps({"hsm-key": imported("cfg")})
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        pulumi.runtime.set_all_config(
+            {"sovereign-landing-zone:importedKeys": text}, ["sovereign-landing-zone:importedKeys"]
+        )
+        seen.update(imported_material_from_config())
+
+    run(program)
+    assert seen == {"hsm-key": imported("cfg")}
+
+
+def test_bad_imported_config_is_refused_without_echoing_it() -> None:
+    short = base64.b64encode(b"\x02" * 24).decode()
+
+    def program() -> None:
+        pulumi.runtime.set_all_config({"sovereign-landing-zone:importedKeys": json.dumps({"hsm-key": short})})
+        imported_material_from_config()
+
+    with pytest.raises(ConfigError) as info:
+        run(program)
+    assert short not in str(info.value) and "24 bytes" in str(info.value)

@@ -54,6 +54,9 @@ class Registration:
     source: SourcePosition | None
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    version: str = ""
+    """The package version the SDK asked for; it names the default provider."""
+    plugin_download_url: str = ""
 
     @property
     def package(self) -> str:
@@ -103,6 +106,13 @@ def _options(request: resource_pb2.RegisterResourceRequest) -> dict[str, Any]:
         "propertyDependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
         "aliases": [a.urn for a in request.aliases if a.urn],
         "importId": request.importId or None,
+        "deleteBeforeReplace": request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None,
+        # Go duration strings ("5m"), as the SDK sends them.
+        "customTimeouts": {
+            "create": request.customTimeouts.create,
+            "update": request.customTimeouts.update,
+            "delete": request.customTimeouts.delete,
+        },
     }
 
 
@@ -145,8 +155,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             provider=request.provider or None,
             inputs=request.object,
             options=_options(request),
-            source=_source(request, self.project_dir),
+            # The root stack is created by the SDK, not by a line of the program.
+            source=None if request.type == STACK_TYPE else _source(request, self.project_dir),
             id=response.id,
+            version=request.version,
+            plugin_download_url=request.pluginDownloadURL,
         )
         with self._lock:
             self.registrations.append(record)
@@ -198,8 +211,11 @@ def run_program(
             monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
         )
         pulumi.runtime.set_all_config(dict(config), secret_keys or [])
+        def program() -> None:
+            runpy.run_path(str(project_dir), run_name="__main__")
+
         with _program_environment(project_dir):
-            _sync_await(run_pulumi_func(lambda: runpy.run_path(str(project_dir), run_name="__main__")))
+            _sync_await(run_pulumi_func(program))
 
     contextvars.copy_context().run(run)
     return list(monitor.registrations)

@@ -1,0 +1,87 @@
+"""Markdown for a pull-request comment: verdict, findings table, then the plan in <details>."""
+
+from __future__ import annotations
+
+from ..model import Report, StackResult, Violation
+from .common import counts, detail, flow_row, framework_text, ordered
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _where(v: Violation) -> str:
+    return f"`{v.location.repo_path}:{v.location.line}`" if v.location else ""
+
+
+def _stack(s: StackResult) -> list[str]:
+    lines = [f"### Stack `{s.stack}`", ""]
+    if s.error:
+        lines += [f"**Error ({s.error.kind}):** {_cell(s.error.message)}", ""]
+        return lines
+    c = counts(s)
+    lines.append(
+        f"{'❌' if c['mandatory'] else '✅'} **{c['mandatory']} mandatory**, {c['advisory']} advisory, "
+        f"{c['suppressed']} suppressed, {len(s.resources)} resources"
+    )
+    lines.append("")
+    active = [v for v in ordered(s.violations) if v.suppression is None]
+    if active:
+        lines += [
+            "| Level | Severity | Policy | Resource | Source | Finding | Reference | Remediation |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for v in active:
+            lines.append(
+                f"| {v.enforcement} | {v.severity or '-'} | `{v.policy}` "
+                f"| `{_cell(v.resource_name) or 'stack'}` "
+                f"| {_where(v)} | {_cell(detail(v))} | {_cell(framework_text(v))} | {_cell(v.remediation)} |"
+            )
+        lines.append("")
+    suppressed = [v for v in ordered(s.violations) if v.suppression is not None]
+    if suppressed:
+        lines += [
+            "<details><summary>Suppressed findings</summary>",
+            "",
+            "| Policy | Resource | Reason | Expires | Approved by |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for v in suppressed:
+            sup = v.suppression
+            assert sup is not None
+            lines.append(
+                f"| `{v.policy}` | `{_cell(v.resource_name) or 'stack'}` | {_cell(sup.reason)} "
+                f"| {sup.expires or '-'} | {_cell(sup.approved_by) or '-'} |"
+            )
+        lines += ["", "</details>", ""]
+    lines += ["<details><summary>Plan summary</summary>", "", "| Resource type | Count |", "| --- | ---: |"]
+    for type_, n in s.counts_by_type().items():
+        lines.append(f"| `{type_}` | {n} |")
+    lines += ["", "</details>", ""]
+    if s.flow_matrix:
+        lines += [
+            f"<details><summary>Authorised-flow matrix ({len(s.flow_matrix)} flows)</summary>",
+            "",
+            "| From | To | Protocol/ports | Origin | Justification |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for src, dst, proto, origin, why in (flow_row(r) for r in s.flow_matrix):
+            lines.append(f"| `{src}` | `{dst}` | {proto} | {origin} | {_cell(why)} |")
+        lines += ["", "</details>", ""]
+    return lines
+
+
+def render(report: Report) -> str:
+    blocking = sum(1 for v in report.violations if v.blocking)
+    errors = [s for s in report.stacks if s.error]
+    if errors:
+        verdict = f"⚠️ {len(errors)} stack(s) could not be analysed"
+    elif blocking:
+        verdict = f"❌ {blocking} mandatory violation(s)"
+    else:
+        verdict = "✅ no mandatory violation"
+    pack = f"`{report.pack_name}` {report.pack_version}".strip()
+    lines = [f"## Preflight: {verdict}", "", f"Project `{report.project}`, policy pack {pack}.", ""]
+    for s in report.stacks:
+        lines += _stack(s)
+    return "\n".join(lines).rstrip() + "\n"

@@ -80,7 +80,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or bad usage (already reported in one line)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     project_dir = args.project_dir or Path(os.getcwd())
     options = Options(
         project_dir=project_dir,

@@ -211,6 +211,7 @@ def run_program(
             monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
         )
         pulumi.runtime.set_all_config(dict(config), secret_keys or [])
+
         def program() -> None:
             runpy.run_path(str(project_dir), run_name="__main__")
 

@@ -17,7 +17,9 @@ SUPPRESSION_STATUS = {"accepted", "underReview", "rejected"}
 
 def _message(obj: Any, where: str) -> None:
     assert isinstance(obj, dict), f"{where}: message must be an object"
-    assert isinstance(obj.get("text"), str) or isinstance(obj.get("id"), str), f"{where}: message needs text or id"
+    assert isinstance(obj.get("text"), str) or isinstance(obj.get("id"), str), (
+        f"{where}: message needs text or id"
+    )
 
 
 def check(log: dict[str, Any]) -> None:

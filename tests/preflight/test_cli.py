@@ -171,9 +171,15 @@ def test_stacks_run_in_one_process_do_not_leak_into_each_other(fixture_project) 
         (("--stack", "nope"), "unknown stack 'nope'"),
         (("--stack", "notyaml"), "is not valid YAML"),
         (("--stack", "reject"), "config key 'fixture-project:mode': value 'reject' is not allowed"),
-        (("--stack", "clean", "--policy-config", "{bad_schema}"), "does not match the policy's config schema"),
+        (
+            ("--stack", "clean", "--policy-config", "{bad_schema}"),
+            "does not match the policy's config schema",
+        ),
         (("--stack", "clean", "--policy-config", "{bad_json}"), "is not valid JSON"),
-        (("--stack", "clean", "--policy-config", "{unknown_policy}"), "is not a policy of pack 'fixture-guard'"),
+        (
+            ("--stack", "clean", "--policy-config", "{unknown_policy}"),
+            "is not a policy of pack 'fixture-guard'",
+        ),
         (("--stack", "clean", "--policy-config", "{bad_level}"), "is not a valid enforcement level"),
         (("--stack", "clean", "--format", "yaml"), "invalid choice"),
         (("--stack", "clean", "--all-stacks"), "not allowed with argument"),
@@ -201,7 +207,8 @@ def test_bad_input_is_one_line_and_exit_2(fixture_project, tmp_path: Path, args,
 def test_missing_pulumi_yaml(preflight, tmp_path: Path) -> None:
     r = preflight("--project-dir", tmp_path)
     assert r.code == 2
-    assert r.err.strip() == f"preflight: error: no Pulumi.yaml in {tmp_path.resolve()}: pass --project-dir with a Pulumi project"
+    expected = f"no Pulumi.yaml in {tmp_path.resolve()}: pass --project-dir with a Pulumi project"
+    assert r.err.strip() == f"preflight: error: {expected}"
 
 
 def test_program_that_raises_exits_3(fixture_project) -> None:

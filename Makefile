@@ -20,7 +20,7 @@ preflight: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy components preflight
+	$(BIN)/mypy components preflight s3hardening statebackend
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_preflight.py $(ARGS)

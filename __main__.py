@@ -1,15 +1,19 @@
-"""The Pulumi program: load the stack config, build the LandingZone, export its outputs."""
+"""The Pulumi program: load the stack config, plan and build the LandingZone, export its outputs."""
 
 import pulumi
 
 from components.config import load_stack_config
-from components.landing_zone import LandingZone
+from components.landing_zone import LandingZone, plan_landing_zone
 
-config = load_stack_config()
-zone = LandingZone(config.name_prefix, config)
+# Both steps raise ConfigError (a pulumi.RunError: one line, no traceback) before any resource.
+plan = plan_landing_zone(load_stack_config())
+zone = LandingZone(plan.cfg.name_prefix, plan)
 
-pulumi.export("environment", config.environment)
+pulumi.export("environment", plan.cfg.environment)
 pulumi.export("offer", zone.offer.key)
-pulumi.export("region", config.region)
+pulumi.export("region", plan.cfg.region)
 pulumi.export("networkIds", zone.network.network_ids)
 pulumi.export("flowMatrix", zone.flow_matrix)
+pulumi.export("keyCustody", zone.key_custody)
+pulumi.export("bucketNames", {name: bucket.bucket_name for name, bucket in zone.buckets.items()})
+pulumi.export("bastionAddress", zone.bastion.public_address if zone.bastion else None)

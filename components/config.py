@@ -18,14 +18,16 @@ from pydantic.alias_generators import to_camel
 
 from .catalogue import Catalogue, Offer, load_catalogue
 from .errors import ConfigError
+from .key_specs import IMPORTED_KEYS, KeySpec, imported_key_names, parse_key_specs
 from .ssh_keys import public_key_problem
+from .volumes import known_encrypted_volume_types, select_encrypted_volume_type
 
 PROJECT = "sovereign-landing-zone"
 ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin")
 ENVIRONMENTS = ("dev", "staging", "prod")
 DATA_CLASSES = ("public", "internal", "sensitive", "health")
 # Config keys read separately as Pulumi secrets; never copied into StackConfig.
-SECRET_KEYS = frozenset({"openstackApplicationCredentialSecret", "openstackPassword"})
+SECRET_KEYS = frozenset({"openstackApplicationCredentialSecret", "openstackPassword", IMPORTED_KEYS})
 
 Zone = Literal["dmz", "app", "data", "admin"]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -88,6 +90,24 @@ class BastionConfig(_Model):
     """An encrypted volume type; by default the first one the offer declares."""
 
 
+class BucketConfig(_Model):
+    """One encrypted bucket on the offer's S3 API; its custody comes from the key it names."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,30}$")
+    """Logical name; the bucket is '<namePrefix>-<environment>-<name>' unless bucketName is set."""
+    purpose: Literal["data", "logs", "backup"]
+    data_class: Literal["public", "internal", "sensitive", "health"] | None = None
+    """Defaults to the stack's dataClassification."""
+    key: str | None = None
+    """A customer-held key of `keys` (purpose object-storage): the bucket then requires SSE-C."""
+    bucket_name: str | None = None
+    object_lock_days: int | None = Field(default=None, ge=1)
+    """Default retention with object lock; logs buckets get at least 180 days anyway."""
+    noncurrent_version_days: int | None = Field(default=90, ge=1)
+    force_destroy: bool = False
+    """The explicit, named opt-in to let a delete empty a non-empty bucket."""
+
+
 class StackConfig(_Model):
     """The whole validated configuration of one stack."""
 
@@ -107,6 +127,9 @@ class StackConfig(_Model):
     encrypted_volume_types: tuple[str, ...] = ()
     """Volume types the organisation declares encrypted, where the offer's are per customer."""
     bastion: BastionConfig | None = None
+    keys: tuple[KeySpec, ...] = ()
+    """Encryption keys and their custody; parsed by key_specs.parse_key_specs, not by pydantic."""
+    buckets: tuple[BucketConfig, ...] = ()
     name_prefix: str = Field(default="slz", pattern=r"^[a-z][a-z0-9-]{1,15}$")
     protect: bool = True
     """Protect stateful resources from deletion; turning it off is the explicit opt-in."""
@@ -127,16 +150,23 @@ def parse_stack_config(
     catalogue = catalogue or load_catalogue()
     today = today or dt.date.today()
     values = {k: _decode(v) for k, v in raw.items() if k not in SECRET_KEYS}
+    raw_keys = values.pop("keys", None)
     try:
         cfg = StackConfig.model_validate(values)
     except ValidationError as err:
         raise _config_error(err) from None
+    # Only the names of imported material are looked at here; the material stays a secret.
+    specs = parse_key_specs(
+        raw_keys, cfg.data_classification, imported_key_names(raw.get(IMPORTED_KEYS)), today=today
+    )
+    cfg = cfg.model_copy(update={"keys": specs})
     offer = check_offer(cfg, catalogue, today)
     check_network(cfg.network)
     check_admin_cidrs(cfg.admin_cidrs)
     check_flows(cfg)
     check_endpoints(cfg, offer)
     check_bastion(cfg, offer)
+    check_buckets(cfg)
     return cfg
 
 
@@ -159,24 +189,10 @@ def check_endpoints(cfg: StackConfig, offer: Offer) -> None:
             raise ConfigError(key(f"endpoints.{name}"), url, "an https:// URL (SecNumCloud 3.2 10.2)")
 
 
-def encrypted_volume_types(cfg: StackConfig, offer: Offer) -> tuple[str, ...]:
-    """The offer's encrypted volume types, then those the organisation declares."""
-    return tuple(dict.fromkeys(offer.encrypted_volume_types + cfg.encrypted_volume_types))
-
-
 def bastion_volume_type(cfg: StackConfig, offer: Offer) -> str:
-    known = encrypted_volume_types(cfg, offer)
-    chosen = cfg.bastion.volume_type if cfg.bastion and cfg.bastion.volume_type else None
-    if chosen is None and not known:
-        raise ConfigError(
-            key("encryptedVolumeTypes"),
-            [],
-            f"the encrypted volume types of your '{offer.key}' tenancy "
-            "(the catalogue knows none for this offer): declare at least one",
-        )
-    if chosen is not None and chosen not in known:
-        raise ConfigError(key("bastion.volumeType"), chosen, f"an encrypted volume type: {list(known)}")
-    return chosen or known[0]
+    requested = cfg.bastion.volume_type if cfg.bastion else None
+    known = known_encrypted_volume_types(offer, cfg.encrypted_volume_types)
+    return select_encrypted_volume_type(known, requested, key=key("bastion.volumeType"))
 
 
 def check_bastion(cfg: StackConfig, offer: Offer) -> None:
@@ -189,6 +205,35 @@ def check_bastion(cfg: StackConfig, offer: Offer) -> None:
         if problem:
             shown = line if len(line) < 60 else line[:40] + "..."
             raise ConfigError(key(f"bastion.sshPublicKeys[{i}]"), shown, problem)
+
+
+def check_buckets(cfg: StackConfig) -> None:
+    keys = {spec.name: spec for spec in cfg.keys}
+    names: set[str] = set()
+    for i, bucket in enumerate(cfg.buckets):
+        if bucket.name in names:
+            raise ConfigError(key(f"buckets[{i}].name"), bucket.name, "a name not used by another bucket")
+        names.add(bucket.name)
+        data_class = bucket.data_class or cfg.data_classification
+        spec = keys.get(bucket.key) if bucket.key else None
+        if bucket.key and (spec is None or spec.purpose != "object-storage"):
+            usable = sorted(k for k, s in keys.items() if s.purpose == "object-storage")
+            raise ConfigError(
+                key(f"buckets[{i}].key"), bucket.key, f"a key of `keys` with purpose object-storage: {usable}"
+            )
+        if spec is not None and spec.custody != "customer-held":
+            raise ConfigError(
+                key(f"buckets[{i}].key"),
+                bucket.key,
+                "a customer-held key: the offers' S3 has no SSE-KMS with customer keys, so a bucket "
+                "is either SSE-C with a customer-held key or SSE-S3 without one",
+            )
+        if data_class in ("sensitive", "health") and spec is None:
+            raise ConfigError(
+                key(f"buckets[{i}].key"),
+                bucket.key,
+                f"a customer-held key for {data_class} data (SSE-C: the provider never stores the key)",
+            )
 
 
 def keystone_url(cfg: StackConfig, offer: Offer) -> str:
@@ -269,10 +314,8 @@ _NON_PRIVATE = (
 
 
 def is_private_cidr(net: IpNetwork) -> bool:
-    return net.is_private and not any(
-        net.version == bad.version and net.subnet_of(bad)
-        for bad in _NON_PRIVATE  # type: ignore[arg-type]
-    )
+    # A range that starts in loopback or link-local is refused even though Python calls it private.
+    return net.is_private and not any(net.network_address in bad for bad in _NON_PRIVATE)
 
 
 def check_network(plan: NetworkPlan) -> None:
@@ -289,7 +332,7 @@ def check_network(plan: NetworkPlan) -> None:
     items = list(plan.zones.items())
     for i, (zone, net) in enumerate(items):
         for other, other_net in items[i + 1 :]:
-            if net.version == other_net.version and net.overlaps(other_net):  # type: ignore[arg-type]
+            if net.version == other_net.version and net.overlaps(other_net):
                 raise ConfigError(
                     key(f"network.zones.{other}"),
                     str(other_net),

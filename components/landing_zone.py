@@ -1,16 +1,36 @@
-"""LandingZone: the whole environment of one stack, composed from a validated StackConfig."""
+"""LandingZone: the whole environment of one stack, composed from a validated StackConfig.
+
+`plan_landing_zone` computes and checks every child's arguments first, as plain data; only then
+does LandingZone register anything, so a bad stack file plans nothing at all.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import pulumi
 
 from .bastion import Bastion, BastionArgs
 from .catalogue import Offer, load_catalogue
-from .config import StackConfig, bastion_volume_type
-from .flow_matrix import build_flow_matrix
+from .config import StackConfig, bastion_volume_type, key
+from .errors import ConfigError
+from .flow_matrix import MatrixEntry, build_flow_matrix
+from .kms import (
+    CustomerHeldKeys,
+    CustomerHeldKeysArgs,
+    check_imported_material,
+    imported_material_from_config,
+)
 from .network import SegmentedNetwork, SegmentedNetworkArgs
+from .object_storage import (
+    Ec2CredentialArgs,
+    EncryptedBucket,
+    EncryptedBucketArgs,
+    ObjectLockArgs,
+    validate_args,
+)
 from .provider import sovereign_provider
 
 
@@ -20,19 +40,79 @@ def resolvers(cfg: StackConfig, offer: Offer) -> tuple[ipaddress.IPv4Address | i
     return tuple(ipaddress.ip_address(a) for a in offer.dns_resolvers)
 
 
+@dataclass(frozen=True)
+class LandingZonePlan:
+    """Everything the landing zone will build, checked, before any resource exists."""
+
+    cfg: StackConfig
+    offer: Offer
+    matrix: tuple[MatrixEntry, ...]
+    dns: tuple[str, ...]
+    bastion_volume_type: str | None
+    imported_material: Mapping[str, str]
+    buckets: tuple[tuple[str, EncryptedBucketArgs], ...]
+
+
+def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
+    keys = {spec.name: spec for spec in cfg.keys}
+    planned = []
+    for i, bucket in enumerate(cfg.buckets):
+        spec = keys.get(bucket.key) if bucket.key else None
+        args = EncryptedBucketArgs(
+            bucket_name=bucket.bucket_name or f"{cfg.name_prefix}-{cfg.environment}-{bucket.name}",
+            offer=cfg.offer,
+            region=cfg.region,
+            endpoint_url=cfg.endpoints.s3,
+            # The S3 endpoint a stack declares is approved by that declaration, reviewed with it.
+            approved_endpoints=(cfg.endpoints.s3,) if cfg.endpoints.s3 else (),
+            credentials=Ec2CredentialArgs(),
+            purpose=bucket.purpose,
+            data_class=bucket.data_class or cfg.data_classification,
+            custody=spec.custody if spec else "provider-managed",
+            object_lock=ObjectLockArgs(days=bucket.object_lock_days) if bucket.object_lock_days else None,
+            noncurrent_version_days=bucket.noncurrent_version_days,
+            force_destroy=bucket.force_destroy,
+            protect=cfg.protect,
+        )
+        try:
+            validate_args(args)
+        except ConfigError as err:
+            raise ConfigError(f"{key(f'buckets[{i}]')} ({err.key})", err.value, err.allowed) from None
+        planned.append((bucket.name, args))
+    return tuple(planned)
+
+
+def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
+    offer = load_catalogue().offer(cfg.offer)
+    dns = resolvers(cfg, offer)
+    material = imported_material_from_config() if cfg.keys else {}
+    check_imported_material(cfg.keys, material)
+    return LandingZonePlan(
+        cfg=cfg,
+        offer=offer,
+        matrix=build_flow_matrix(cfg.flows, cfg.admin_cidrs, dns),
+        dns=tuple(str(a) for a in dns),
+        bastion_volume_type=bastion_volume_type(cfg, offer) if cfg.bastion else None,
+        imported_material=material,
+        buckets=_bucket_args(cfg),
+    )
+
+
 class LandingZone(pulumi.ComponentResource):
-    """Provider, network and the services built on them, for one environment."""
+    """Provider, network, keys, buckets and bastion of one environment."""
 
     offer: Offer
     network: SegmentedNetwork
+    keys: CustomerHeldKeys | None
+    buckets: dict[str, EncryptedBucket]
     bastion: Bastion | None
     flow_matrix: list[dict[str, object]]
+    key_custody: list[dict[str, object]] | None
 
-    def __init__(self, name: str, cfg: StackConfig, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(self, name: str, plan: LandingZonePlan, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sovereign:landing:LandingZone", name, None, opts)
-        self.offer = load_catalogue().offer(cfg.offer)
-        dns = resolvers(cfg, self.offer)
-        matrix = build_flow_matrix(cfg.flows, cfg.admin_cidrs, dns)
+        cfg = plan.cfg
+        self.offer = plan.offer
         provider = sovereign_provider(
             f"{name}-openstack", cfg, self.offer, pulumi.ResourceOptions(parent=self)
         )
@@ -42,15 +122,35 @@ class LandingZone(pulumi.ComponentResource):
             f"{name}-net",
             SegmentedNetworkArgs(
                 zones={z: n for z, n in cfg.network.zones.items()},  # type: ignore[misc]
-                matrix=matrix,
+                matrix=plan.matrix,
                 external_network_id=cfg.network.external_network_id,
                 exposed_zones=cfg.network.exposed_zones,
-                dns_resolvers=tuple(str(a) for a in dns),
+                dns_resolvers=plan.dns,
             ),
             child,
         )
+
+        self.keys = None
+        if cfg.keys:
+            self.keys = CustomerHeldKeys(
+                f"{name}-kms",
+                CustomerHeldKeysArgs(
+                    keys=cfg.keys, imported_material=plan.imported_material, protect=cfg.protect
+                ),
+                child,
+            )
+
+        self.buckets = {
+            logical: EncryptedBucket(
+                f"{name}-{logical}",
+                replace(args, credentials=Ec2CredentialArgs(provider=provider)),
+                child,
+            )
+            for logical, args in plan.buckets
+        }
+
         self.bastion = None
-        if cfg.bastion is not None:
+        if cfg.bastion is not None and plan.bastion_volume_type is not None:
             self.bastion = Bastion(
                 f"{name}-bastion",
                 BastionArgs(
@@ -60,19 +160,22 @@ class LandingZone(pulumi.ComponentResource):
                     flavor=cfg.bastion.flavor,
                     image_id=cfg.bastion.image_id,
                     ssh_public_keys=cfg.bastion.ssh_public_keys,
-                    volume_type=bastion_volume_type(cfg, self.offer),
+                    volume_type=plan.bastion_volume_type,
                     floating_ip_pool=cfg.bastion.floating_ip_pool,
                     volume_size=cfg.bastion.volume_size,
                 ),
                 child,
             )
         self.flow_matrix = self.network.flow_matrix
+        self.key_custody = self.keys.key_custody if self.keys else None
         self.register_outputs(
             {
                 "offer": self.offer.key,
                 "region": cfg.region,
                 "environment": cfg.environment,
                 "flow_matrix": self.flow_matrix,
+                "key_custody": self.key_custody,
+                "bucket_names": {k: b.bucket_name for k, b in self.buckets.items()},
                 "bastion_address": self.bastion.public_address if self.bastion else None,
             }
         )

@@ -198,39 +198,37 @@ class SegmentedNetwork(pulumi.ComponentResource):
         child: pulumi.ResourceOptions,
     ) -> None:
         """An ingress rule on the destination zone and an egress rule on the source zone."""
-        common = {
-            "ethertype": "IPv6" if ":" in entry.source + entry.destination else "IPv4",
-            "protocol": None if entry.protocol == "any" else entry.protocol,
-            "port_range_min": entry.port_min,
-            "port_range_max": entry.port_max,
-            "description": entry.justification[:255],
-        }
         flow = _slug(f"{entry.source}-to-{entry.destination}-{entry.protocol}-{entry.ports}")
         if entry.destination_zone:
-            remote = (
-                {"remote_group_id": groups[entry.source].id}
-                if entry.source_zone
-                else {"remote_ip_prefix": entry.source}
-            )
-            openstack.networking.SecGroupRule(
-                f"{name}-in-{flow}",
-                direction="ingress",
-                security_group_id=groups[entry.destination].id,
-                **remote,
-                **common,
-                opts=child,
+            SegmentedNetwork._rule(
+                f"{name}-in-{flow}", "ingress", groups[entry.destination], entry.source, groups, entry, child
             )
         if entry.source_zone:
-            remote = (
-                {"remote_group_id": groups[entry.destination].id}
-                if entry.destination_zone
-                else {"remote_ip_prefix": entry.destination}
+            SegmentedNetwork._rule(
+                f"{name}-out-{flow}", "egress", groups[entry.source], entry.destination, groups, entry, child
             )
-            openstack.networking.SecGroupRule(
-                f"{name}-out-{flow}",
-                direction="egress",
-                security_group_id=groups[entry.source].id,
-                **remote,
-                **common,
-                opts=child,
-            )
+
+    @staticmethod
+    def _rule(
+        name: str,
+        direction: str,
+        group: openstack.networking.SecGroup,
+        remote: str,
+        groups: Mapping[str, openstack.networking.SecGroup],
+        entry: MatrixEntry,
+        child: pulumi.ResourceOptions,
+    ) -> None:
+        """One rule on `group`; the remote end is another zone's group or a CIDR."""
+        openstack.networking.SecGroupRule(
+            name,
+            direction=direction,
+            security_group_id=group.id,
+            remote_group_id=groups[remote].id if remote in groups else None,
+            remote_ip_prefix=None if remote in groups else remote,
+            ethertype="IPv6" if ":" in entry.source + entry.destination else "IPv4",
+            protocol=None if entry.protocol == "any" else entry.protocol,
+            port_range_min=entry.port_min,
+            port_range_max=entry.port_max,
+            description=entry.justification[:255],
+            opts=child,
+        )

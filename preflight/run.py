@@ -7,29 +7,22 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from google.protobuf import json_format
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, suppressions
-from .engine import analyze_requests, analyze_stack_request, with_engine_additions
 from .errors import PreflightError, UsageError
 from .model import Location, PolicyInfo, Report, Resource, StackError, StackResult, Violation
-from .pack import (
-    LEVELS,
-    SEVERITIES,
-    PackInfo,
-    PackProcess,
-    PackProject,
-    PackSession,
-    load_pack_project,
-    read_policy_config,
-    reconcile_policy_config,
-)
-from .program import run_stack
+from .process import PackProcess, PackProject, load_pack_project
 from .project import SECRET_PLACEHOLDER, Project, StackConfig, load_project, load_stack_config
-from .recorder import STACK_TYPE, Registration
 
+if TYPE_CHECKING:
+    from .pack import PackInfo, PackSession
+    from .recorder import Registration
+
+# Heavy modules (pulumi, grpc, the program's own) are imported only once the pack process has
+# been started, so that its start-up overlaps ours.
+
+STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 REDACTED = "[secret]"
 _MIN_SECRET = 6
@@ -79,6 +72,8 @@ class _Secrets:
                 self.values.add(value)
 
     def add_registrations(self, registrations: Iterable[Registration]) -> None:
+        from google.protobuf import json_format
+
         for reg in registrations:
             self._walk(json_format.MessageToDict(reg.inputs), secret=False)
             self._walk(reg.outputs, secret=False)
@@ -157,6 +152,30 @@ def _run_one(
 ) -> StackResult:
     config = load_stack_config(project, stack)
     secrets.add_config(config)
+    started = time.perf_counter()
+    process = PackProcess(pack, project=project.name, stack=stack, config=config.values)
+    try:
+        return _analyze_stack(project, config, process, started, options, locator, secrets, report)
+    finally:
+        process.close()
+
+
+def _analyze_stack(
+    project: Project,
+    config: StackConfig,
+    process: PackProcess,
+    started: float,
+    options: Options,
+    locator: _Locator,
+    secrets: _Secrets,
+    report: Report,
+) -> StackResult:
+    from .engine import with_engine_additions
+    from .pack import LEVELS, SEVERITIES, PackSession, read_policy_config, reconcile_policy_config
+    from .program import run_stack
+
+    stack = config.stack
+    pack = process.pack
     result = StackResult(stack=stack, stack_file=locator.at(config.file, 1).path)
     config_path = options.policy_config
     if config_path is None:
@@ -171,34 +190,29 @@ def _run_one(
     if config_path:
         result.policy_config = locator.at(config_path, 1).path
 
-    started = time.perf_counter()
-    process = PackProcess(pack, project=project.name, stack=stack, config=config.values)
-    try:
-        registrations = run_stack(project, config)
-        program_done = time.perf_counter()
-        result.timings["program"] = program_done - started
-        registrations = with_engine_additions(registrations, config, project.name)
-        secrets.add_registrations(registrations)
+    registrations = run_stack(project, config)
+    program_done = time.perf_counter()
+    result.timings["program"] = program_done - started
+    registrations = with_engine_additions(registrations, config, project.name)
+    secrets.add_registrations(registrations)
 
-        port = process.wait_port(options.pack_start_timeout)
-        ready = time.perf_counter()
-        result.timings["pack_start_wait"] = ready - program_done
-        session = PackSession(process, port, rpc_timeout=options.rpc_timeout)
-        try:
-            session.handshake(project.name, stack, config.values, config.secret_keys)
-            info = session.info(pack.version, pack.description)
-            levels = reconcile_policy_config(info, given, source)
-            session.configure(levels)
-            result.policies = {name: level for name, (level, _) in sorted(levels.items())}
-            if not report.pack_name:
-                report.pack_name, report.pack_version = info.name, info.version
-                report.policies = {n: _policy_info(m) for n, m in info.policies.items()}
-            findings = _analyze(session, registrations, info, stack)
-        finally:
-            session.close()
-        result.timings["policy"] = time.perf_counter() - ready
+    port = process.wait_port(options.pack_start_timeout)
+    ready = time.perf_counter()
+    result.timings["pack_start_wait"] = ready - program_done
+    session = PackSession(process, port, rpc_timeout=options.rpc_timeout)
+    try:
+        session.handshake(project.name, stack, config.values, config.secret_keys)
+        info = session.info(pack.version, pack.description)
+        levels = reconcile_policy_config(info, given, source)
+        session.configure(levels)
+        result.policies = {name: level for name, (level, _) in sorted(levels.items())}
+        if not report.pack_name:
+            report.pack_name, report.pack_version = info.name, info.version
+            report.policies = {n: _policy_info(m) for n, m in info.policies.items()}
+        findings = _analyze(session, registrations, info, stack)
     finally:
-        process.close()
+        session.close()
+    result.timings["policy"] = time.perf_counter() - ready
 
     by_urn = {r.urn: r for r in registrations}
     root = next((r for r in registrations if r.type == STACK_TYPE), None)
@@ -247,6 +261,8 @@ def _analyze(
     session: PackSession, registrations: list[Registration], info: PackInfo, stack: str
 ) -> list[tuple[str, str, Any]]:
     """Every diagnostic as (phase, URN it concerns, diagnostic)."""
+    from .engine import analyze_requests, analyze_stack_request
+
     found: list[tuple[str, str, Any]] = []
     for request, response in session.analyze_all(analyze_requests(registrations)):
         for diag in response.diagnostics:

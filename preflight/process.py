@@ -1,0 +1,171 @@
+"""The policy pack process, started as the Pulumi CLI starts it.
+
+The CLI runs a Python pack as `python -u -m pulumi.policy <engine-address> .` with the pack
+directory as cwd (the interpreter comes from the `virtualenv` runtime option of PulumiPolicy.yaml)
+and with PULUMI_CONFIG, PULUMI_PROJECT, PULUMI_STACK and PULUMI_DRY_RUN in the environment. The pack
+prints its port on the first line of stdout and serves gRPC on 127.0.0.1. `pulumi.policy` parses the
+engine address but never dials it (pulumi.policy.__main__ in pulumi 3.272): there is no engine
+here, so preflight passes an address nobody listens on.
+
+This module imports nothing heavy, so that the pack can start while preflight itself is still
+importing pulumi and running the program.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import yaml
+
+from .errors import CrashError, UsageError
+
+NO_ENGINE_ADDRESS = "127.0.0.1:0"
+_TAIL_LINES = 30
+
+
+@dataclass(frozen=True)
+class PackProject:
+    """The pack directory and what its PulumiPolicy.yaml says."""
+
+    dir: Path
+    version: str
+    description: str
+    interpreter: str
+
+
+def load_pack_project(pack_dir: Path) -> PackProject:
+    pack_dir = pack_dir.resolve()
+    manifest = pack_dir / "PulumiPolicy.yaml"
+    if not manifest.is_file():
+        raise UsageError(
+            f"no PulumiPolicy.yaml in {pack_dir}: pass --policy-pack with a policy pack directory"
+        )
+    try:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError:
+        raise UsageError(f"{manifest} is not valid YAML") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{manifest} must be a YAML mapping")
+    runtime = data.get("runtime")
+    name = runtime.get("name") if isinstance(runtime, dict) else runtime
+    if name != "python":
+        raise UsageError(f"{manifest}: runtime is {name!r}; preflight starts Python policy packs only")
+    options = runtime.get("options") or {} if isinstance(runtime, dict) else {}
+    interpreter = sys.executable
+    venv = options.get("virtualenv") if isinstance(options, dict) else None
+    if isinstance(venv, str) and venv:
+        venv_dir = Path(venv) if Path(venv).is_absolute() else pack_dir / venv
+        for candidate in (venv_dir / "bin" / "python", venv_dir / "Scripts" / "python.exe"):
+            if candidate.is_file():
+                interpreter = str(candidate)
+                break
+    return PackProject(
+        pack_dir, str(data.get("version") or ""), str(data.get("description") or ""), interpreter
+    )
+
+
+def _drain(stream: IO[bytes], sink: collections.deque[str], first: queue.Queue[str] | None) -> None:
+    for raw in iter(stream.readline, b""):
+        line = raw.decode("utf-8", "replace").rstrip("\n")
+        if first is not None:
+            first.put(line)
+            first = None
+        else:
+            sink.append(line)
+    if first is not None:
+        first.put("")
+
+
+class PackProcess:
+    """One running pack; always terminated on close(), whatever happened."""
+
+    def __init__(self, pack: PackProject, *, project: str, stack: str, config: Mapping[str, str]) -> None:
+        self.pack = pack
+        env = dict(os.environ)
+        env.update(
+            {
+                "PULUMI_PROJECT": project,
+                "PULUMI_STACK": stack,
+                "PULUMI_DRY_RUN": "true",
+            }
+        )
+        if config:
+            env["PULUMI_CONFIG"] = json.dumps(dict(config), sort_keys=True)
+        else:
+            env.pop("PULUMI_CONFIG", None)
+        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
+        self._stdout_rest: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
+        self._first_line: queue.Queue[str] = queue.Queue(maxsize=1)
+        try:
+            self.proc = subprocess.Popen(
+                [pack.interpreter, "-u", "-m", "pulumi.policy", NO_ENGINE_ADDRESS, "."],
+                cwd=pack.dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as err:
+            raise CrashError(
+                f"cannot start the policy pack with {pack.interpreter}: {err.strerror}"
+            ) from None
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        for stream, sink, first in (
+            (self.proc.stdout, self._stdout_rest, self._first_line),
+            (self.proc.stderr, self.stderr_tail, None),
+        ):
+            threading.Thread(target=_drain, args=(stream, sink, first), daemon=True).start()
+
+    def wait_port(self, timeout: float) -> int:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._first_line.get(timeout=0.02)
+                break
+            except queue.Empty:
+                if time.monotonic() > deadline:
+                    raise self.failure(f"the policy pack printed no port within {timeout:g} s") from None
+        if not line.strip().isdigit():
+            if self.proc.poll() is not None or not line:
+                self._settle()
+                raise self.failure(f"the policy pack exited with code {self.proc.poll()} before serving")
+            raise self.failure(f"the policy pack printed {line[:80]!r} where its port was expected")
+        return int(line.strip())
+
+    def _settle(self) -> None:
+        # Let the drain threads catch the last stderr lines of a process that just exited.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=1)
+        time.sleep(0.05)
+
+    def failure(self, message: str) -> CrashError:
+        tail = "\n".join(self.stderr_tail).strip()
+        if tail:
+            last = [line for line in self.stderr_tail if line.strip()][-1].strip()
+            message = f"{message}; its stderr ends: {last[:300]}"
+        return CrashError(message, detail=tail)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()

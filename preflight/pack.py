@@ -294,8 +294,8 @@ def reconcile_policy_config(
             schema["required"] = schema_in["required"]
         validator = Draft7Validator(schema)
         for error in sorted(validator.iter_errors(props), key=lambda e: list(e.absolute_path)):
-            where = "/".join(str(p) for p in error.absolute_path)
-            problems.append(f"{name}{'.' + where if where else ''}: {error.message}")
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+            problems.append(f"{name}{where}: {error.message}")
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise UsageError(f"{source} does not match the policy's config schema: {problems[0]}{more}")

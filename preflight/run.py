@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__, suppressions
 from .errors import PreflightError, UsageError
-from .model import Location, PolicyInfo, Report, Resource, StackError, StackResult, Violation
+from .model import Location, PolicyInfo, Report, Resource, StackError, StackResult, Suppression, Violation
 from .process import PackProcess, PackProject, load_pack_project
 from .project import SECRET_PLACEHOLDER, Project, StackConfig, load_project, load_stack_config
 
@@ -227,32 +227,50 @@ def _analyze_stack(
         return None
 
     result.resources = [Resource(r.urn, r.type, r.name, r.custom, where(r)) for r in registrations]
+    gone = suppressions.expired(findings)
+    if gone:
+        config_name = result.policy_config or "the policy config"
+        more = f" (and {len(gone) - 1} more)" if len(gone) > 1 else ""
+        raise UsageError(f"stack '{stack}': {config_name}: {gone[0]}{more}")
     diags, applied = suppressions.split(findings)
-    for phase, urn, diag in diags:
+
+    def violation(
+        phase: str, urn: str, diag: Any, policy: str, message: str, level: str, sup: Suppression | None
+    ) -> Violation:
         reg = by_urn.get(urn) or (root if not urn else None)
-        meta = info.policies.get(diag.policyName)
-        result.violations.append(
-            Violation(
-                stack=stack,
-                policy=diag.policyName,
-                pack=diag.policyPackName or info.name,
-                pack_version=info.version or diag.policyPackVersion,
-                enforcement=LEVELS.get(diag.enforcementLevel, "advisory"),
-                severity=SEVERITIES.get(diag.severity, "") or (meta.severity if meta else ""),
-                message=secrets.scrub(diag.message),
-                description=diag.description or (meta.description if meta else ""),
-                urn=reg.urn if reg else urn,
-                resource_type=reg.type if reg else "",
-                resource_name=reg.name if reg else "",
-                location=where(reg),
-                framework=meta.framework if meta else None,
-                remediation=meta.remediation if meta else "",
-                url=meta.url if meta else "",
-                tags=meta.tags if meta else (),
-                phase=phase,
-                suppression=suppressions.match(applied, diag.policyName, reg.urn if reg else urn),
-            )
+        meta = info.policies.get(policy)
+        return Violation(
+            stack=stack,
+            policy=policy,
+            pack=diag.policyPackName or info.name,
+            pack_version=info.version or diag.policyPackVersion,
+            enforcement=level,
+            severity=(SEVERITIES.get(diag.severity, "") if policy == diag.policyName else "")
+            or (meta.severity if meta else ""),
+            message=secrets.scrub(message),
+            description=(meta.description if meta else "") or diag.description,
+            urn=reg.urn if reg else urn,
+            resource_type=reg.type if reg else "",
+            resource_name=reg.name if reg else "",
+            location=where(reg),
+            framework=meta.framework if meta else None,
+            remediation=meta.remediation if meta else "",
+            url=meta.url if meta else "",
+            tags=meta.tags if meta else (),
+            phase=phase,
+            suppression=sup,
         )
+
+    for phase, urn, diag in diags:
+        level = LEVELS.get(diag.enforcementLevel, "advisory")
+        result.violations.append(violation(phase, urn, diag, diag.policyName, diag.message, level, None))
+    for record, (phase, urn, diag) in applied:
+        policy = record["policy"]
+        target = str(record.get("urn") or urn)
+        level = result.policies.get(policy, "mandatory")
+        message = str(record.get("message") or diag.message)
+        sup = suppressions.suppression(record)
+        result.violations.append(violation(phase, target, diag, policy, message, level, sup))
     result.flow_matrix = _flow_matrix(registrations)
     return result
 

@@ -1,27 +1,71 @@
-"""Applied suppressions, as the policy pack reports them.
+"""Applied and rejected suppressions, as the policy pack reports them.
 
-Suppressions are the pack's business: they live in the policy config file the CLI and preflight
-both pass, and the pack decides what they cover. Preflight only recognises the diagnostics in
-which the pack reports a suppression it applied, takes them out of the violations, and attaches
-each to the violation it silenced. The shape is the one docs/policies.md of the pack documents.
+Suppressions are the pack's business: they live in the policy config file that the CLI and
+preflight both pass, and the pack decides what they cover. The pack discloses each suppression it
+applied as an advisory diagnostic whose message holds a line
+
+    suppression: {"policy": ..., "urn": ..., "resource": ..., "reason": ..., "expires": ...,
+                  "approved_by": ..., "message": ...}
+
+(one line of JSON; sovereign-guard's docs/policies.md, "Applied suppressions"). Preflight takes
+those diagnostics out, and reports the violation they silenced, with the suppression attached.
+
+A suppression the pack rejects as expired is a mandatory violation of the pack's config policy,
+whose message names "suppression #<n> (...): expired on <date>"; preflight turns it into a config
+error (exit 2), as DESIGN.md asks.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from .model import Suppression
 
 Finding = tuple[str, str, Any]
+RECORD_RE = re.compile(r"^suppression: (\{.*\})$", re.MULTILINE)
+EXPIRED_RE = re.compile(r"suppression #\d+[^\n]*?expired on \d{4}-\d{2}-\d{2}")
 
 
-def split(findings: list[Finding]) -> tuple[list[Finding], list[tuple[str, str, Suppression]]]:
-    """(violations, applied suppressions as (policy, URN, suppression))."""
-    return list(findings), []
+def applied_record(message: str) -> dict[str, Any] | None:
+    match = RECORD_RE.search(message)
+    if not match:
+        return None
+    try:
+        record = json.loads(match.group(1))
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("policy"), str):
+        return None
+    return record
 
 
-def match(applied: list[tuple[str, str, Suppression]], policy: str, urn: str) -> Suppression | None:
-    for a_policy, a_urn, suppression in applied:
-        if a_policy == policy and a_urn == urn:
-            return suppression
-    return None
+def expired(findings: list[Finding]) -> list[str]:
+    """The pack's own words for every expired suppression it refused."""
+    found: list[str] = []
+    for _, _, diag in findings:
+        found += EXPIRED_RE.findall(diag.message)
+    return sorted(set(found))
+
+
+def split(findings: list[Finding]) -> tuple[list[Finding], list[tuple[dict[str, Any], Finding]]]:
+    """(violations, applied suppressions as (record, the disclosing diagnostic))."""
+    violations: list[Finding] = []
+    applied: list[tuple[dict[str, Any], Finding]] = []
+    for finding in findings:
+        record = applied_record(finding[2].message)
+        if record is None:
+            violations.append(finding)
+        else:
+            applied.append((record, finding))
+    return violations, applied
+
+
+def suppression(record: dict[str, Any]) -> Suppression:
+    return Suppression(
+        reason=str(record.get("reason", "")),
+        expires=str(record.get("expires", "")),
+        approved_by=str(record.get("approved_by", "")),
+        pattern=str(record.get("resource", "")),
+    )

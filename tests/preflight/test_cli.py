@@ -88,9 +88,9 @@ def test_junit_has_one_case_per_policy_and_resource(fixture_project) -> None:
     root = ET.fromstring(r.out)
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    # 3 resource policies x 4 resources + 1 stack policy.
-    assert len(cases) == 3 * 4 + 1
-    assert suite.get("tests") == "13" and suite.get("failures") == "1"
+    # 4 resource policies x 4 resources + 1 stack policy.
+    assert len(cases) == 4 * 4 + 1
+    assert suite.get("tests") == "17" and suite.get("failures") == "1"
     failed = [c for c in cases if c.find("failure") is not None]
     assert len(failed) == 1
     assert failed[0].get("classname") == f"open.{SSH_POLICY}"
@@ -153,6 +153,7 @@ def test_all_stacks_reports_each_and_exits_with_the_worst(fixture_project) -> No
         "open": 1,
         "reject": 2,
         "secret": 0,
+        "suppressed": 0,
     }
     assert r.code == 3
     assert len(r.err.strip().splitlines()) == 3
@@ -263,3 +264,47 @@ def test_real_cli_process_exit_code_and_stderr() -> None:
     assert json.loads(r.out)["exitCode"] == 1
     bad = run_cli("--project-dir", PROJECT, "--stack", "notyaml")
     assert bad.code == 2 and len(bad.err.strip().splitlines()) == 1
+
+
+def test_applied_suppression_is_reported_with_its_reason(fixture_project) -> None:
+    r = fixture_project("--stack", "suppressed", "--format", "sarif")
+    assert r.code == 0
+    log = json.loads(r.out)
+    sarif_check.check(log)
+    (result,) = [x for x in log["runs"][0]["results"] if x["ruleId"] == SSH_POLICY]
+    (sup,) = result["suppressions"]
+    assert sup["kind"] == "external" and sup["status"] == "accepted"
+    assert sup["justification"].startswith(
+        "Break-glass access during the migration, reviewed in RISK-2026-014"
+    )
+    assert "Jane Doe (RSSI)" in sup["justification"]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == RULE_LINE
+    doc = json.loads(fixture_project("--stack", "suppressed", "--format", "json").out)
+    (v,) = doc["stacks"][0]["violations"]
+    assert v["enforcement"] == "mandatory" and v["blocking"] is False
+    assert v["suppression"]["expires"] == "2099-12-31" and v["suppression"]["resource"] == "admin-ssh"
+    assert "suppression:" not in v["message"]
+
+
+def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) -> None:
+    config = json.loads((PROJECT / "stacks" / "suppressed.policy.json").read_text())
+    config[SSH_POLICY]["suppressions"][0]["expires"] = "2001-01-31"
+    path = tmp_path / "expired.json"
+    path.write_text(json.dumps(config))
+    r = fixture_project("--stack", "suppressed", "--policy-config", path)
+    assert r.code == 2
+    assert r.err.strip().splitlines() == [
+        f"preflight: error: stack 'suppressed': {path}: suppression #1 ({SSH_POLICY} on admin-ssh): "
+        "expired on 2001-01-31"
+    ]
+    assert r.out == ""
+
+
+def test_malformed_suppression_fails_the_schema(fixture_project, tmp_path: Path) -> None:
+    config = json.loads((PROJECT / "stacks" / "suppressed.policy.json").read_text())
+    config[SSH_POLICY]["suppressions"][0]["reason"] = "because"
+    path = tmp_path / "short.json"
+    path.write_text(json.dumps(config))
+    r = fixture_project("--stack", "suppressed", "--policy-config", path)
+    assert r.code == 2
+    assert f"{SSH_POLICY}.suppressions[0].reason: 'because' is too short" in r.err

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -40,7 +38,11 @@ AUTH_ERROR_CODES = frozenset(
 )
 
 
-def client_config() -> Config:
+def client_config() -> Any:
+    # boto3 and botocore.config cost about 0.3 s to import; the program imports this module on
+    # every preview, but only the dynamic provider and the CLI ever make a client.
+    from botocore.config import Config
+
     # Path-style: the sovereign offers (Ceph RGW) address buckets by path. Checksums only when an
     # operation requires them: recent botocore adds CRC32 trailers that Ceph RGW may refuse.
     return Config(
@@ -61,6 +63,8 @@ def make_client(
     secret_access_key: str | None = None,
 ) -> Any:
     """An S3 client for the endpoint; without explicit keys, boto3's standard chain applies."""
+    import boto3
+
     session = boto3.session.Session(
         aws_access_key_id=access_key_id or None,
         aws_secret_access_key=secret_access_key or None,

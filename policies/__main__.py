@@ -1,0 +1,15 @@
+"""The sovereign-guard policy pack: the only place that constructs the PolicyPack.
+
+Constructing it starts a gRPC server that prints its port on stdout and blocks forever, so
+nothing may print to stdout before it, and tests import `sovereign_guard`, never this file.
+"""
+
+from pulumi_policy import EnforcementLevel, PolicyPack
+from sovereign_guard import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME
+
+PolicyPack(
+    name=PACK_NAME,
+    description=PACK_DESCRIPTION,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    policies=list(ALL_POLICIES),
+)

@@ -1,0 +1,34 @@
+"""sovereign-guard: the policies, importable without starting the pack.
+
+`ALL_POLICIES` is the pack's policy list, in the order the pack needs: the settings policy first
+(it publishes the pack-wide settings), the suppression-disclosure policies last.
+"""
+
+from __future__ import annotations
+
+from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
+
+from . import access, data_protection, encryption, hygiene, network, sovereignty
+from .framework import POLICIES, REGISTRY
+
+PACK_NAME = "sovereign-guard"
+PACK_DESCRIPTION = (
+    "Blocks non-sovereign and insecure resources on OpenStack-based sovereign clouds "
+    "(SecNumCloud 3.2, HDS, ANSSI)."
+)
+
+ALL_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (
+    hygiene.SETTINGS,
+    *sovereignty.POLICIES,
+    *network.POLICIES,
+    *encryption.POLICIES,
+    *access.POLICIES,
+    *data_protection.POLICIES,
+    hygiene.DISCLOSE,
+    hygiene.DISCLOSE_STACK,
+)
+
+if {p.name for p in ALL_POLICIES} != set(POLICIES):
+    raise RuntimeError("a registered policy is missing from ALL_POLICIES (or the other way round)")
+
+__all__ = ["ALL_POLICIES", "PACK_DESCRIPTION", "PACK_NAME", "POLICIES", "REGISTRY"]

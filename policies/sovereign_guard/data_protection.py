@@ -1,0 +1,120 @@
+"""Data protection: which data a provider-held key may protect, and which buckets keep versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pulumi_policy import EnforcementLevel, Severity
+
+from .encryption import SECRET, is_key_material
+from .framework import Context, Meta, resource_policy
+from .sovereignty import BUCKET_TYPE
+from .values import get_bool, get_map, get_str
+
+DATA_CLASSES = ("public", "internal", "sensitive", "health")
+
+
+def _kms_data_class(ctx: Context) -> Iterator[str]:
+    if ctx.args.resource_type != SECRET:
+        return
+    props = ctx.args.props
+    key, why = is_key_material(props)
+    if not key:
+        ctx.not_applicable(why)
+    data_class = get_str(get_map(props, "metadata"), "data-class")
+    forbidden = [str(c) for c in ctx.config.get("customerHeldClasses") or ()]
+    if not data_class:
+        yield (
+            "no data-class in metadata: a key held by the provider (Barbican) is allowed only for classes "
+            f"below {forbidden}; say which class it protects"
+        )
+    elif data_class not in DATA_CLASSES:
+        yield f"data-class {data_class!r} is not one of {list(DATA_CLASSES)}"
+    elif data_class in forbidden:
+        yield (
+            f"a Barbican (provider-held) key for data class {data_class}: that class needs "
+            "customer-held custody, "
+            "a key the provider never stores (SecNumCloud 3.3.2)"
+        )
+
+
+KMS_DATA_CLASS = resource_policy(
+    Meta(
+        name="data-protection-provider-kms-restrict-data-class",
+        description=(
+            "Barbican (provider-held) keys carry a data-class and never protect sensitive or health data."
+        ),
+        severity=Severity.CRITICAL,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Use custody customer-held in CustomerHeldKeys for sensitive and health data; set metadata "
+            "data-class on every Barbican key."
+        ),
+        references=("snc-3.3.2", "snc-10.1.a", "snc-19.4", "hds-exi-28"),
+        config={
+            "customerHeldClasses": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["sensitive", "health"],
+                "description": "Data classes whose keys the provider must not hold",
+            }
+        },
+        types=(SECRET,),
+    ),
+    _kms_data_class,
+)
+
+
+def _versioning(ctx: Context) -> Iterator[str]:
+    if ctx.args.resource_type != BUCKET_TYPE:
+        return
+    props = ctx.args.props
+    data_class = get_str(props, "dataClass")
+    purpose = get_str(props, "purpose")
+    classes = [str(c) for c in ctx.config.get("dataClasses") or ()]
+    purposes = [str(p) for p in ctx.config.get("purposes") or ()]
+    reasons = []
+    if data_class is None or data_class in classes:
+        reasons.append(f"data class {data_class}" if data_class else "no dataClass (treated as health)")
+    if purpose in purposes:
+        reasons.append(f"purpose {purpose}")
+    if not reasons:
+        ctx.not_applicable(f"data class {data_class}, purpose {purpose}: versioning not required")
+    if get_bool(props, "versioning") is not True:
+        yield (
+            f"versioning is off for a bucket with {' and '.join(reasons)}: an overwrite or a "
+            "deletion would be "
+            "irreversible; set versioning to true"
+        )
+
+
+VERSIONING = resource_policy(
+    Meta(
+        name="data-protection-bucket-require-versioning",
+        description="Health-data, log and state buckets keep every object version.",
+        severity=Severity.HIGH,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Set versioning to true (EncryptedBucket's default); expire noncurrent versions by lifecycle."
+        ),
+        references=("snc-12.6.c", "snc-12.5.d", "hds-exi-16"),
+        config={
+            "dataClasses": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["health"],
+                "description": "Data classes whose buckets keep versions",
+            },
+            "purposes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["logs", "state"],
+                "description": "Bucket purposes that keep versions (state: project choice)",
+            },
+        },
+        types=(BUCKET_TYPE,),
+    ),
+    _versioning,
+)
+
+POLICIES = (KMS_DATA_CLASS, VERSIONING)

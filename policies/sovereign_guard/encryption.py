@@ -1,0 +1,300 @@
+"""Encryption: volumes on encrypted types, strong Barbican keys, encrypted buckets, customer-held keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pulumi_policy import EnforcementLevel, Severity
+
+from . import catalogue, offers
+from .framework import Context, Meta, resource_policy
+from .sovereignty import BUCKET_TYPE, is_default_provider
+from .values import get_bool, get_int, get_list, get_str
+
+VOLUME = "openstack:blockstorage/volume:Volume"
+INSTANCE = "openstack:compute/instance:Instance"
+SECRET = "openstack:keymanager/secretV1:SecretV1"
+KEY_SECRET_TYPES = ("symmetric", "private", "public")
+NOT_KEY_SECRET_TYPES = ("passphrase", "certificate")
+
+
+def _known_volume_types(ctx: Context) -> tuple[set[str], str]:
+    """Encrypted volume types for this resource's offer (or every offer), plus the approved ones."""
+    approved = {str(t) for t in ctx.config.get("approvedVolumeTypes") or ()}
+    provider = ctx.args.provider
+    cat = catalogue.load()
+    if provider is not None and not is_default_provider(provider):
+        url, region = get_str(provider.props, "authUrl"), get_str(provider.props, "region")
+        if url and region:
+            res = offers.resolve_identity(url, region, ctx.settings)
+            if res.offer is not None:
+                return set(res.offer.encrypted_volume_types) | approved, f"offer {res.offer.key}"
+    every = {t for o in cat.offers.values() for t in o.encrypted_volume_types}
+    return every | approved, "catalogue"
+
+
+def _volume_types(ctx: Context) -> Iterator[str]:
+    rtype = ctx.args.resource_type
+    if rtype not in (VOLUME, INSTANCE):
+        return
+    known, source = _known_volume_types(ctx)
+    listed = f"known encrypted types ({source} and approvedVolumeTypes): {', '.join(sorted(known)) or 'none'}"
+    if rtype == VOLUME:
+        vtype = get_str(ctx.args.props, "volumeType")
+        if not vtype:
+            yield f"no volumeType: the cloud's default type may not encrypt at rest; {listed}"
+        elif vtype not in known:
+            yield f"volumeType {vtype!r} is not known to encrypt at rest; {listed}"
+        return
+    devices = get_list(ctx.args.props, "blockDevices")
+    boots_from_volume = False
+    for index, device in enumerate(devices):
+        destination = (get_str(device, "destinationType") or "").lower()
+        source_type = (get_str(device, "sourceType") or "").lower()
+        if destination != "volume":
+            continue
+        if get_int(device, "bootIndex") == 0:
+            boots_from_volume = True
+        if source_type == "volume":
+            continue  # an existing volume: its own Volume resource is checked
+        vtype = get_str(device, "volumeType")
+        if not vtype:
+            yield f"blockDevices[{index}] has no volumeType; {listed}"
+        elif vtype not in known:
+            yield f"blockDevices[{index}].volumeType {vtype!r} is not known to encrypt at rest; {listed}"
+    if not boots_from_volume and not ctx.config.get("allowEphemeralRootDisk", False):
+        yield (
+            "the instance boots on the hypervisor's local disk, which is not encrypted by "
+            "Cinder; boot from a "
+            "volume of an encrypted type (blockDevices with destinationType volume and bootIndex 0)"
+        )
+
+
+VOLUME_TYPES = resource_policy(
+    Meta(
+        name="encryption-volume-require-encrypted-type",
+        description=(
+            "Volumes and boot disks use a volume type known to encrypt at rest (catalogue or approved)."
+        ),
+        severity=Severity.HIGH,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Create volumes with components/volumes.py (EncryptedVolume) or set volumeType "
+            "to one of the offer's "
+            "LUKS types; declare per-customer type names in approvedVolumeTypes of this policy's config."
+        ),
+        references=("snc-10.1.a", "hds-exi-28"),
+        config={
+            "approvedVolumeTypes": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "default": [],
+                "description": "Volume types of the tenancy known to encrypt (per-customer names)",
+            },
+            "allowEphemeralRootDisk": {
+                "type": "boolean",
+                "default": False,
+                "description": "Accept instances booting on the hypervisor's local disk",
+            },
+        },
+        types=(VOLUME, INSTANCE),
+    ),
+    _volume_types,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def is_key_material(props: Any) -> tuple[bool, str]:
+    """Whether a Barbican secret holds key material, and why not when it does not."""
+    stype = (get_str(props, "secretType") or "opaque").lower()
+    algorithm = get_str(props, "algorithm")
+    if stype in NOT_KEY_SECRET_TYPES:
+        return False, f"secretType {stype} is not key material"
+    if stype == "opaque" and not algorithm:
+        return False, "opaque secret without an algorithm (not key material)"
+    return True, ""
+
+
+def _algorithm(ctx: Context) -> Iterator[str]:
+    if ctx.args.resource_type != SECRET:
+        return
+    props = ctx.args.props
+    key, why = is_key_material(props)
+    if not key:
+        ctx.not_applicable(why)
+    stype = (get_str(props, "secretType") or "opaque").lower()
+    algorithm = (get_str(props, "algorithm") or "").lower()
+    bits = get_int(props, "bitLength")
+    mode = (get_str(props, "mode") or "").lower()
+    cfg = ctx.config
+    if stype in ("symmetric", "opaque"):
+        allowed = [str(a).lower() for a in cfg.get("symmetricAlgorithms") or ()]
+        minimum = int(cfg.get("minSymmetricBits", 256))
+        if algorithm not in allowed:
+            yield f"symmetric algorithm {algorithm or '(none)'!r} is not one of {allowed}"
+        if bits is None:
+            yield f"no bitLength: the key size cannot be checked (at least {minimum} bits)"
+        elif bits < minimum:
+            yield (
+                f"{algorithm or 'symmetric'} key of {bits} bits; at least {minimum} (AES-256 "
+                "is this project's "
+                "choice, stricter than ANSSI's 128-bit minimum)"
+            )
+        if mode == "ecb":
+            yield "mode ecb leaks patterns of the plaintext; use gcm (authenticated) or xts for disks"
+        return
+    minimums = {
+        "rsa": int(cfg.get("minRsaBits", 3072)),
+        "ec": int(cfg.get("minEcBits", 256)),
+        "ecdsa": int(cfg.get("minEcBits", 256)),
+    }
+    if algorithm not in minimums:
+        yield (
+            f"asymmetric algorithm {algorithm or '(none)'!r} is not one of rsa, ec (DSA is refused by ANSSI)"
+        )
+        return
+    if bits is None:
+        yield f"no bitLength: the {algorithm} key size cannot be checked"
+    elif bits < minimums[algorithm]:
+        yield (
+            f"{algorithm} key of {bits} bits; at least {minimums[algorithm]} (RSA-3072 and EC-256 are this "
+            "project's choice, stricter than ANSSI's RSA-2048 until 2030)"
+        )
+
+
+ALGORITHM = resource_policy(
+    Meta(
+        name="encryption-secret-require-strong-algorithm",
+        description=(
+            "Barbican keys are AES of at least 256 bits, or RSA of at least 3072 / EC of at least 256 bits."
+        ),
+        severity=Severity.HIGH,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Set algorithm aes, bitLength 256 and mode gcm (symmetric), or rsa 3072+ / ec 256+ (asymmetric)."
+        ),
+        references=(
+            "snc-10.1.a",
+            "snc-10.5.c",
+            "crypto-sym",
+            "crypto-rsa",
+            "choice-aes256",
+            "choice-rsa3072",
+        ),
+        config={
+            "symmetricAlgorithms": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["aes"],
+                "description": "Symmetric algorithms accepted",
+            },
+            "minSymmetricBits": {"type": "integer", "minimum": 128, "default": 256},
+            "minRsaBits": {"type": "integer", "minimum": 2048, "default": 3072},
+            "minEcBits": {"type": "integer", "minimum": 224, "default": 256},
+        },
+        types=(SECRET,),
+    ),
+    _algorithm,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _bucket_encryption(ctx: Context) -> Iterator[str]:
+    if ctx.args.resource_type != BUCKET_TYPE:
+        return
+    props = ctx.args.props
+    allowed = [str(m) for m in ctx.config.get("allowedModes") or ()]
+    mode = get_str(props, "encryption")
+    if not mode:
+        yield f"no encryption: objects would be stored in clear; set encryption to one of {allowed}"
+    elif mode not in allowed:
+        yield f"encryption {mode!r} is not one of {allowed}"
+    deny_insecure = get_bool(props, "denyInsecureTransport")
+    if deny_insecure is not True:
+        yield "denyInsecureTransport is not true: the bucket policy must refuse requests without TLS"
+
+
+BUCKET_ENCRYPTION = resource_policy(
+    Meta(
+        name="encryption-bucket-require-encryption",
+        description="Buckets encrypt every object at rest (SSE-C or SSE-S3) and refuse requests without TLS.",
+        severity=Severity.HIGH,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Create buckets with EncryptedBucket defaults: encryption from custody, "
+            "denyInsecureTransport true."
+        ),
+        references=("snc-10.1.a", "snc-10.2", "hds-exi-28"),
+        config={
+            "allowedModes": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["SSE-C", "SSE-S3", "SSE-KMS"]},
+                "default": ["SSE-C", "SSE-S3"],
+                "description": "Server-side encryption modes accepted",
+            }
+        },
+        types=(BUCKET_TYPE,),
+    ),
+    _bucket_encryption,
+)
+
+
+def _customer_key(ctx: Context) -> Iterator[str]:
+    if ctx.args.resource_type != BUCKET_TYPE:
+        return
+    props = ctx.args.props
+    custody = get_str(props, "custody")
+    mode = get_str(props, "encryption")
+    data_class = get_str(props, "dataClass")
+    classes = [str(c) for c in ctx.config.get("customerHeldClasses") or ()]
+    needs_customer = data_class in classes or data_class is None
+    if custody == "customer-held" and mode != "SSE-C":
+        yield (
+            f"custody customer-held with encryption {mode or '(none)'!r}: only SSE-C keeps "
+            "the key out of the "
+            "provider's hands (the key is sent per request and never stored)"
+        )
+    if needs_customer and custody != "customer-held":
+        what = f"data class {data_class}" if data_class else "no dataClass (treated as sensitive)"
+        yield (
+            f"{what} with custody {custody or '(none)'!r}: data of classes {classes} needs "
+            "customer-held keys "
+            "(SecNumCloud 3.3.2: no technical guarantee against the provider otherwise)"
+        )
+    if not needs_customer and custody is None:
+        ctx.not_applicable(f"data class {data_class} without custody requirement")
+
+
+CUSTOMER_KEY = resource_policy(
+    Meta(
+        name="encryption-bucket-require-customer-held-key",
+        description=(
+            "Sensitive and health data buckets use customer-held keys, and customer-held custody means SSE-C."
+        ),
+        severity=Severity.CRITICAL,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Take the bucket's key from CustomerHeldKeys with custody customer-held and set "
+            "encryption SSE-C; "
+            "provider-held keys are for public and internal data only."
+        ),
+        references=("snc-3.3.2", "snc-10.1.a", "snc-19.4", "hds-exi-28"),
+        config={
+            "customerHeldClasses": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["sensitive", "health"],
+                "description": "Data classes that need customer-held custody",
+            }
+        },
+        types=(BUCKET_TYPE,),
+    ),
+    _customer_key,
+)
+
+POLICIES = (VOLUME_TYPES, ALGORITHM, BUCKET_ENCRYPTION, CUSTOMER_KEY)

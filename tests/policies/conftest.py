@@ -1,0 +1,352 @@
+"""Shared helpers for the sovereign-guard tests.
+
+- `run(policy, type, props, ...)` evaluates one policy the way the analyzer does: the wire
+  properties (camelCase) go through a protobuf Struct, pulumi-policy's own deserializer and its
+  unknown-value proxy, exactly as `_PolicyAnalyzerServicer.Analyze` builds them.
+- `run_stack(policy, resources)` does the same for stack policies (AnalyzeStack's shape).
+- `PackProcess` starts the pack as the Pulumi CLI does and talks to it over gRPC with the analyzer
+  stubs shipped in the pulumi package (kept here until preflight has its own client).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
+if str(PACK_DIR) not in sys.path:
+    sys.path.insert(0, str(PACK_DIR))
+
+from google.protobuf import json_format, struct_pb2  # noqa: E402
+from pulumi_policy import (  # noqa: E402
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.deserialize import deserialize_properties  # noqa: E402
+from pulumi_policy.policy import _NotApplicableError  # noqa: E402
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy  # noqa: E402
+from sovereign_guard import ALL_POLICIES, clock, framework, hygiene, settings  # noqa: E402
+
+UNKNOWN = UNKNOWN_STRING_VALUE
+SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+TODAY = dt.date(2026, 11, 29)
+STACK = "dev"
+PROJECT = "sovereign-landing-zone"
+
+
+def secret(value: Any) -> dict[str, Any]:
+    """A secret input as the engine sends it."""
+    return {**SECRET_SIG, "value": value}
+
+
+def urn(type_: str, name: str, stack: str = STACK) -> str:
+    return f"urn:pulumi:{stack}::{PROJECT}::{type_}::{name}"
+
+
+def wire(props: Mapping[str, Any]) -> Any:
+    """Wire props through a Struct, the SDK deserializer and the unknown-value proxy."""
+    struct = struct_pb2.Struct()
+    struct.update(dict(props))
+    return unknown_checking_proxy(deserialize_properties(json_format.MessageToDict(struct)))
+
+
+@dataclass
+class Result:
+    violations: list[str] = field(default_factory=list)
+    not_applicable: str | None = None
+    unknown: str | None = None
+    reported_urns: list[str | None] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and self.unknown is None
+
+    def text(self) -> str:
+        return "\n".join(self.violations)
+
+
+def provider(
+    props: Mapping[str, Any] | None = None, name: str = "sovereign", type_: str = "pulumi:providers:openstack"
+) -> PolicyProviderResource:
+    props = DEV_PROVIDER if props is None else props
+    return PolicyProviderResource(type_, wire(props), urn(type_, name), name)
+
+
+def options(additional_secret_outputs: Sequence[str] = ()) -> PolicyResourceOptions:
+    return PolicyResourceOptions(
+        False, [], None, [], PolicyCustomTimeouts(0, 0, 0), list(additional_secret_outputs), None
+    )
+
+
+def resource_args(
+    type_: str,
+    props: Mapping[str, Any],
+    *,
+    name: str = "res",
+    prov: PolicyProviderResource | str | None = "default-explicit",
+    opts: PolicyResourceOptions | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> ResourceValidationArgs:
+    if prov == "default-explicit":
+        prov = None if type_.startswith("pulumi:providers:") or type_.startswith("sovereign:") else provider()
+    return ResourceValidationArgs(
+        type_,
+        wire(props),
+        urn(type_, name),
+        name,
+        opts or options(),
+        prov if not isinstance(prov, str) else None,
+        dict(config) if config is not None else None,
+    )
+
+
+def run(
+    policy: ResourceValidationPolicy,
+    type_: str,
+    props: Mapping[str, Any],
+    **kwargs: Any,
+) -> Result:
+    args = resource_args(type_, props, **kwargs)
+    result = Result()
+
+    def report(message: str, urn_: str | None = None) -> None:
+        result.violations.append(message)
+        result.reported_urns.append(urn_)
+
+    try:
+        policy.validate(args, report)
+    except _NotApplicableError as err:
+        result.not_applicable = err.reason or ""
+    except UnknownValueError as err:
+        result.unknown = err.message
+    return result
+
+
+def stack_resource(
+    type_: str,
+    name: str,
+    props: Mapping[str, Any],
+    *,
+    deps: Mapping[str, Sequence[PolicyResource]] | None = None,
+) -> PolicyResource:
+    res = PolicyResource(type_, wire(props), urn(type_, name), name, options(), None, None, [], {})
+    for key, targets in (deps or {}).items():
+        res.property_dependencies[key] = list(targets)
+        res.dependencies.extend(t for t in targets if t not in res.dependencies)
+    return res
+
+
+def run_stack(
+    policy: StackValidationPolicy,
+    resources: Sequence[PolicyResource],
+    config: Mapping[str, Any] | None = None,
+) -> Result:
+    args = StackValidationArgs(list(resources), dict(config) if config is not None else None)
+    result = Result()
+
+    def report(message: str, urn_: str | None = None) -> None:
+        result.violations.append(message)
+        result.reported_urns.append(urn_)
+
+    try:
+        policy.validate(args, report)
+    except _NotApplicableError as err:
+        result.not_applicable = err.reason or ""
+    except UnknownValueError as err:
+        result.unknown = err.message
+    return result
+
+
+def run_pack(
+    type_: str, props: Mapping[str, Any], settings_config: Mapping[str, Any] | None = None, **kwargs: Any
+) -> dict[str, Result]:
+    """Every resource policy in pack order on one resource, as one Analyze call does."""
+    results: dict[str, Result] = {}
+    for policy in ALL_POLICIES:
+        if not isinstance(policy, ResourceValidationPolicy):
+            continue
+        config = settings_config if policy.name == hygiene.SETTINGS_POLICY else None
+        results[policy.name] = run(policy, type_, props, config=config, **kwargs)
+    return results
+
+
+def use_settings(config: Mapping[str, Any] | None = None, stack: str = STACK) -> settings.Settings:
+    parsed = settings.parse(config or {}, framework.REGISTRY, stack=stack, today=TODAY)
+    settings.publish(parsed)
+    return parsed
+
+
+@pytest.fixture(autouse=True)
+def _pinned_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts on TODAY, in stack dev, with empty settings and an empty disclosure queue."""
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    monkeypatch.setenv("PULUMI_STACK", STACK)
+    use_settings({})
+    framework.reset_queue()
+    yield
+    settings.publish(None)
+    framework.reset_queue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Baseline wire properties, as the program sends them.
+
+DEV_PROVIDER = {
+    "authUrl": "https://auth.cloud.ovh.net/v3",
+    "region": "GRA11",
+    "insecure": "false",
+    "applicationCredentialId": "0123456789abcdef",
+    "applicationCredentialSecret": secret("s3cr3t-from-config"),
+    "version": "5.5.3",
+}
+PROD_PROVIDER = {
+    "authUrl": "https://keystone.eu-west-rbx-snc.example.fr/v3",
+    "region": "eu-west-rbx-snc",
+    "insecure": "false",
+    "version": "5.5.3",
+}
+PROD_SETTINGS = {
+    "environment": "prod",
+    "exposedZones": ["dmz"],
+    "adminSourceCidrs": ["198.51.100.0/24"],
+    "approvedEndpoints": [
+        {
+            "url": "https://keystone.eu-west-rbx-snc.example.fr/v3",
+            "offer": "ovh-snc",
+            "regions": ["eu-west-rbx-snc"],
+            "service": "identity",
+            "approved_by": "Jane Doe (RSSI)",
+        }
+    ],
+}
+RULE_TYPE = "openstack:networking/secGroupRule:SecGroupRule"
+SG_TYPE = "openstack:networking/secGroup:SecGroup"
+HTTPS_IN = {
+    "direction": "ingress",
+    "ethertype": "IPv4",
+    "protocol": "tcp",
+    "portRangeMin": 443,
+    "portRangeMax": 443,
+    "remoteIpPrefix": "0.0.0.0/0",
+    "securityGroupId": UNKNOWN,
+    "description": "Public HTTPS entry point of the platform portal",
+}
+BUCKET_TYPE = "pulumi-python:dynamic/object_storage:EncryptedBucket"
+HEALTH_BUCKET = {
+    "bucketName": "health-data",
+    "endpointUrl": "https://s3-beta.eu-west-rbx-snc.cloud.snc.ovh.net",
+    "region": "eu-west-rbx-snc",
+    "purpose": "data",
+    "dataClass": "health",
+    "custody": "customer-held",
+    "encryption": "SSE-C",
+    "versioning": True,
+    "blockPublicAccess": True,
+    "denyInsecureTransport": True,
+    "accessKeyId": secret("AKID"),
+    "secretAccessKey": secret("very-secret"),
+}
+BUCKET_SECRETS = ["accessKeyId", "secretAccessKey"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The pack as its own process, started the CLI's way, and an analyzer client.
+
+# pulumi.policy parses the engine address but never dials it (pulumi 3.272: pulumi/policy/__main__.py
+# builds Settings without an engine, so pulumi.log writes to stderr): an address nobody listens on
+# is enough, as preflight does.
+NO_ENGINE = "127.0.0.1:0"
+
+
+class PackProcess:
+    """`python -u -m pulumi.policy <engine> .` in policies/, port read from stdout's first line."""
+
+    def __init__(
+        self, stack: str = STACK, config: Mapping[str, str] | None = None, timeout: float = 30
+    ) -> None:
+        import grpc
+        from pulumi.runtime.proto import analyzer_pb2_grpc
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "OS_"))}
+        env.update({"PULUMI_PROJECT": PROJECT, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true"})
+        env["PULUMI_CONFIG"] = json.dumps(dict(config or {}))
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", NO_ENGINE, "."],
+            cwd=PACK_DIR,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        first: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        assert self.proc.stdout is not None and self.proc.stderr is not None
+        threading.Thread(target=lambda: first.put(self.proc.stdout.readline().decode()), daemon=True).start()
+        threading.Thread(
+            target=lambda: self.stderr.extend(line.decode() for line in self.proc.stderr), daemon=True
+        ).start()
+        try:
+            line = first.get(timeout=timeout)
+        except queue.Empty:
+            self.close()
+            raise RuntimeError("the pack printed no port") from None
+        if not line.strip().isdigit():
+            self.close()
+            raise RuntimeError(
+                f"the pack printed {line!r} instead of its port; stderr: {''.join(self.stderr)}"
+            )
+        self.port = int(line)
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.channel.close()
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def analyze_request(
+    type_: str,
+    name: str,
+    props: Mapping[str, Any],
+    *,
+    prov: tuple[str, str, Mapping[str, Any]] | None = None,
+    additional_secret_outputs: Sequence[str] = (),
+    stack: str = STACK,
+) -> Any:
+    from pulumi.runtime.proto import analyzer_pb2
+
+    request = analyzer_pb2.AnalyzeRequest(type=type_, name=name, urn=urn(type_, name, stack))
+    request.properties.update(dict(props))
+    request.options.additionalSecretOutputs.extend(additional_secret_outputs)
+    if prov is not None:
+        ptype, pname, pprops = prov
+        request.provider.type = ptype
+        request.provider.name = pname
+        request.provider.urn = urn(ptype, pname, stack)
+        request.provider.properties.update(dict(pprops))
+    return request

@@ -1,0 +1,258 @@
+"""Network policies: admin ports, all ports, justification, port security, exposed zones, floating IPs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sovereign_guard import network as net
+
+from .conftest import HTTPS_IN, RULE_TYPE, SG_TYPE, UNKNOWN, run, run_stack, stack_resource, use_settings
+
+SSH_WORLD = {**HTTPS_IN, "portRangeMin": 22, "portRangeMax": 22, "description": "SSH from anywhere (bad)"}
+
+
+def rule(**changes: Any) -> dict[str, Any]:
+    props = {**HTTPS_IN, **changes}
+    return {k: v for k, v in props.items() if v is not None}
+
+
+# --- network-admin-port-disallow-public-ingress -----------------------------------------------
+
+
+def test_admin_port_baselines() -> None:
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule()).not_applicable  # 443 is not an admin port
+    private = rule(portRangeMin=5432, portRangeMax=5432, remoteIpPrefix="10.10.1.0/24")
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, private).ok
+    by_group = rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix=None, remoteGroupId="sg-admin")
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, by_group).ok
+
+
+def test_admin_port_from_admin_range_is_allowed() -> None:
+    use_settings({"adminSourceCidrs": ["203.0.113.0/24"]})
+    props = rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix="203.0.113.0/25")
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, props).ok
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"portRangeMin": 22, "portRangeMax": 22}, "the whole Internet"),
+        ({"portRangeMin": 22, "portRangeMax": 22, "remoteIpPrefix": None}, "any source"),
+        ({"portRangeMin": 3389, "portRangeMax": 3389, "ethertype": "IPv6", "remoteIpPrefix": "::/0"}, "3389"),
+        ({"portRangeMin": 6443, "portRangeMax": 6443, "remoteIpPrefix": "198.51.100.7/32"}, "public range"),
+        ({"portRangeMin": 5000, "portRangeMax": 6000, "remoteIpPrefix": "8.8.8.0/24"}, "5432"),
+        ({"protocol": None, "portRangeMin": None, "portRangeMax": None}, "22"),
+        ({"protocol": "6", "portRangeMin": 22, "portRangeMax": 22}, "tcp 22"),
+        ({"portRangeMin": 22, "portRangeMax": 22, "remoteIpPrefix": "not-a-cidr"}, "not a CIDR"),
+        ({"portRangeMin": 22, "portRangeMax": 22, "direction": None}, "22"),  # no direction: ingress
+    ],
+)
+def test_admin_port_violations(changes: dict[str, Any], expected: str) -> None:
+    result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(**changes))
+    assert expected in result.text(), result
+
+
+def test_admin_port_not_applicable() -> None:
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(direction="egress")).not_applicable == "egress rule"
+    icmp = rule(protocol="icmp", portRangeMin=None, portRangeMax=None)
+    assert "no ports" in (run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, icmp).not_applicable or "")
+
+
+def test_admin_port_unknown_prefix_is_a_preview_gap_not_a_crash() -> None:
+    result = run(
+        net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix=UNKNOWN)
+    )
+    assert result.unknown and not result.violations
+
+
+@pytest.mark.parametrize(
+    "odd", [{"portRangeMin": "abc"}, {"portRangeMin": [1]}, {"protocol": 6}, {"remoteIpPrefix": 5}]
+)
+def test_admin_port_odd_values_never_crash(odd: dict[str, Any]) -> None:
+    result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(**odd))
+    assert "could not evaluate" not in result.text()
+
+
+# --- network-ingress-disallow-public-all-ports -------------------------------------------------
+
+
+def test_all_ports_baseline() -> None:
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule()).not_applicable
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"protocol": None, "portRangeMin": None, "portRangeMax": None},
+        {"protocol": "tcp", "portRangeMin": None, "portRangeMax": None},
+        {"protocol": "udp", "portRangeMin": 1, "portRangeMax": 65535},
+        {"protocol": "tcp", "portRangeMin": 0, "portRangeMax": 65535, "remoteIpPrefix": None},
+        {"protocol": "any", "remoteIpPrefix": "203.0.113.0/24"},
+    ],
+)
+def test_all_ports_violations(changes: dict[str, Any]) -> None:
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**changes)).violations
+
+
+def test_all_ports_not_applicable_private_or_egress() -> None:
+    all_ports = {"protocol": None, "portRangeMin": None, "portRangeMax": None}
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**all_ports, remoteIpPrefix="10.0.0.0/8")).not_applicable
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**all_ports, direction="egress")).not_applicable
+
+
+# --- network-rule-require-justification --------------------------------------------------------
+
+
+def test_justification_baseline() -> None:
+    assert run(net.RULE_DESCRIPTION, RULE_TYPE, rule()).ok
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [(None, "no description"), ("ssh", "shorter"), ("TODO: justify this flow later", "placeholder")],
+)
+def test_justification_violations(description: str | None, expected: str) -> None:
+    assert expected in run(net.RULE_DESCRIPTION, RULE_TYPE, rule(description=description)).text()
+
+
+def test_justification_not_applicable_to_groups() -> None:
+    assert run(net.RULE_DESCRIPTION, SG_TYPE, {"name": "sg"}).ok
+
+
+# --- network-port-disallow-disabled-security ---------------------------------------------------
+
+PORT = "openstack:networking/port:Port"
+NETWORK = "openstack:networking/network:Network"
+
+
+def test_port_security_baseline() -> None:
+    assert run(net.PORT_SECURITY, PORT, {"portSecurityEnabled": True}).ok
+    assert run(net.PORT_SECURITY, NETWORK, {"portSecurityEnabled": "true"}).ok
+
+
+@pytest.mark.parametrize(
+    ("type_", "value"), [(PORT, False), (NETWORK, False), (PORT, "false"), (PORT, "maybe")]
+)
+def test_port_security_violations(type_: str, value: Any) -> None:
+    assert run(net.PORT_SECURITY, type_, {"portSecurityEnabled": value}).violations
+
+
+def test_port_security_not_applicable_when_unset() -> None:
+    assert run(net.PORT_SECURITY, PORT, {"networkId": "n"}).not_applicable
+
+
+# --- network-ingress-restrict-exposed-zones (stack) --------------------------------------------
+
+
+def zone_group(zone: str, exposure: str = "private") -> Any:
+    return stack_resource(SG_TYPE, f"lz-{zone}-sg", {"tags": [f"zone:{zone}", f"exposure:{exposure}"]})
+
+
+def stack_rule(name: str, group: Any, **changes: Any) -> Any:
+    props = rule(**changes)
+    props["securityGroupId"] = UNKNOWN  # unknown during preview: the join uses dependencies
+    return stack_resource(RULE_TYPE, name, props, deps={"securityGroupId": [group]})
+
+
+def test_exposed_zones_baseline() -> None:
+    use_settings({"exposedZones": ["dmz"], "adminSourceCidrs": ["203.0.113.0/24"]})
+    dmz, admin, app = zone_group("dmz", "public"), zone_group("admin"), zone_group("app")
+    resources = [
+        dmz,
+        admin,
+        app,
+        stack_rule("https-in", dmz),
+        stack_rule("ssh-in", admin, portRangeMin=22, portRangeMax=22, remoteIpPrefix="203.0.113.0/24"),
+        stack_rule(
+            "app-in", app, portRangeMin=8443, portRangeMax=8443, remoteIpPrefix=None, remoteGroupId="x"
+        ),
+    ]
+    assert run_stack(net.EXPOSED_ZONES, resources).ok
+
+
+def test_exposed_zones_violations() -> None:
+    use_settings({"exposedZones": ["dmz"], "adminSourceCidrs": ["203.0.113.0/24"]})
+    app, admin, untagged = (
+        zone_group("app"),
+        zone_group("admin"),
+        stack_resource(SG_TYPE, "bare", {"tags": []}),
+    )
+    outside = stack_resource(RULE_TYPE, "outside", {**rule(), "securityGroupId": "f00-literal-id"})
+    resources = [
+        app,
+        admin,
+        untagged,
+        outside,
+        stack_rule("https-into-app", app),
+        stack_rule("ssh-world-into-admin", admin, portRangeMin=22, portRangeMax=22),
+        stack_rule("into-untagged", untagged),
+    ]
+    result = run_stack(net.EXPOSED_ZONES, resources)
+    by_urn = dict(zip(result.reported_urns, result.violations, strict=True))
+    assert "zone 'app'" in by_urn[resources[4].urn]
+    assert "zone 'admin'" in by_urn[resources[5].urn]
+    assert "no zone:<name> tag" in by_urn[resources[6].urn]
+    assert "not in this stack" in by_urn[outside.urn]
+
+
+def test_exposed_zones_tag_disagreement() -> None:
+    use_settings({"exposedZones": []})
+    result = run_stack(net.EXPOSED_ZONES, [zone_group("dmz", "public")])
+    assert "disagree" in result.text()
+
+
+def test_exposed_zones_not_applicable_without_groups() -> None:
+    result = run_stack(net.EXPOSED_ZONES, [stack_resource("openstack:compute/instance:Instance", "vm", {})])
+    assert result.not_applicable
+
+
+# --- network-floating-ip-restrict-bastion (stack) ----------------------------------------------
+
+INSTANCE = "openstack:compute/instance:Instance"
+FIP_ASSOC = "openstack:networking/floatingIpAssociate:FloatingIpAssociate"
+
+
+def fip_world(bastion_tags: list[str], metadata: dict[str, str]) -> list[Any]:
+    port = stack_resource(PORT, "bastion-port", {"portSecurityEnabled": True})
+    vm = stack_resource(
+        INSTANCE,
+        "bastion-vm",
+        {"tags": bastion_tags, "metadata": metadata, "networks": [{"port": UNKNOWN}]},
+        deps={"networks": [port]},
+    )
+    fip = stack_resource("openstack:networking/floatingIp:FloatingIp", "bastion-fip", {"pool": "Ext-Net"})
+    assoc = stack_resource(
+        FIP_ASSOC,
+        "bastion-fip-assoc",
+        {"portId": UNKNOWN, "floatingIp": UNKNOWN},
+        deps={"portId": [port], "floatingIp": [fip]},
+    )
+    return [port, vm, fip, assoc]
+
+
+def test_floating_ip_baseline_bastion() -> None:
+    assert run_stack(net.FLOATING_IPS, fip_world(["role:bastion"], {"role": "bastion"})).ok
+    assert run_stack(net.FLOATING_IPS, fip_world([], {"role": "bastion"})).ok
+
+
+def test_floating_ip_on_other_instance() -> None:
+    world = fip_world(["role:app"], {"role": "app"})
+    result = run_stack(net.FLOATING_IPS, world)
+    assert "bastion-vm, which is not the bastion" in result.text()
+    assert result.reported_urns == [world[3].urn]
+
+
+def test_floating_ip_compute_association() -> None:
+    vm = stack_resource(INSTANCE, "app-vm", {"tags": []})
+    assoc = stack_resource(
+        "openstack:compute/floatingIpAssociate:FloatingIpAssociate",
+        "a",
+        {"instanceId": UNKNOWN},
+        deps={"instanceId": [vm]},
+    )
+    assert run_stack(net.FLOATING_IPS, [vm, assoc]).violations
+
+
+def test_floating_ip_not_applicable_without_floating_ips() -> None:
+    assert run_stack(net.FLOATING_IPS, [stack_resource(INSTANCE, "vm", {})]).not_applicable

@@ -382,7 +382,7 @@ INSECURE_TLS = resource_policy(
             "Set insecure to false explicitly on the provider; give cacertFile for a private CA instead of "
             "turning verification off; use https:// endpoints only."
         ),
-        references=("snc-10.2", "tls-r4", "snc-9.6.e"),
+        references=("snc-10.2", "snc-9.6.e"),
         types=("pulumi:providers:*",),
     ),
     _insecure_tls,

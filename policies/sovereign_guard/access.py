@@ -17,11 +17,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
+from pulumi_policy.proxy import UnknownValueError
 
 from .encryption import SECRET, is_key_material
 from .framework import Context, Meta, resource_policy
 from .sovereignty import BUCKET_TYPE, is_default_provider
-from .values import get, get_bool, get_map, get_str, is_provider_type, package_of, walk_strings
+from .values import get, get_bool, get_map, is_provider_type, is_set, package_of, walk_strings
 
 INSTANCE = "openstack:compute/instance:Instance"
 CONTAINER = "openstack:keymanager/containerV1:ContainerV1"
@@ -74,6 +75,14 @@ def _filled(value: Any) -> bool:
     return not (isinstance(value, str) and value.strip() in ("", "null"))
 
 
+def _unknown(props: Any, key: str) -> bool:
+    try:
+        props[key]
+    except UnknownValueError:
+        return True
+    return False
+
+
 def _scan(where: str, value: Any) -> Iterator[str]:
     for path, text in walk_strings(value, where):
         for label in credential_shapes(text):
@@ -98,7 +107,7 @@ def _plaintext(ctx: Context) -> Iterator[str]:
             for key in props:
                 if not is_credential_key(key) or key in schema_secret or key in declared:
                     continue
-                if _filled(props[key]):
+                if is_set(props, key) and (_unknown(props, key) or _filled(props[key])):
                     yield (
                         f"provider input {key} holds a credential that is not declared secret "
                         "(additionalSecretOutputs); take it from the environment or pass it as a secret and "
@@ -118,8 +127,7 @@ def _plaintext(ctx: Context) -> Iterator[str]:
         return
     if rtype == BUCKET_TYPE:
         declared = set(getattr(ctx.args.opts, "additional_secret_outputs", None) or ())
-        secret = get_str(props, "secretAccessKey")
-        if secret and "secretAccessKey" not in declared:
+        if is_set(props, "secretAccessKey") and "secretAccessKey" not in declared:
             yield "secretAccessKey is not declared secret (additionalSecretOutputs)"
         return
     if rtype.startswith("openstack:"):

@@ -17,7 +17,7 @@ from pulumi_policy.proxy import UnknownValueError
 from .framework import Context, Finding, Meta, resource_policy, stack_policy
 from .settings import IpNetwork, Settings
 from .suppressions import PLACEHOLDER_RE
-from .values import as_bool, get, get_int, get_list, get_map, get_str
+from .values import as_bool, get, get_int, get_list, get_map, get_str, is_set
 
 RULE = "openstack:networking/secGroupRule:SecGroupRule"
 SECGROUP = "openstack:networking/secGroup:SecGroup"
@@ -138,7 +138,6 @@ class Rule:
 
 def classify(props: Any) -> Source:
     prefix = get_str(props, "remoteIpPrefix")
-    group = get_str(props, "remoteGroupId") or get_str(props, "remoteAddressGroupId")
     if prefix:
         try:
             net = ipaddress.ip_network(prefix.strip(), strict=False)
@@ -149,8 +148,13 @@ def classify(props: Any) -> Source:
         if any(net.version == p.version and net.subnet_of(p) for p in PRIVATE_RANGES):  # type: ignore[arg-type]
             return Source("private", prefix, net)
         return Source("public", prefix, net)
-    if group:
-        return Source("group", group)
+    # A remote group's id is unknown during preview until the group exists: its presence is enough.
+    for key in ("remoteGroupId", "remoteAddressGroupId"):
+        if is_set(props, key):
+            try:
+                return Source("group", get_str(props, key) or "(unknown until created)")
+            except UnknownValueError:
+                return Source("group", "(known after creation)")
     return Source("any", "")
 
 

@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from pulumi_policy.proxy import UnknownValueError
+
 TRUE_WORDS = frozenset({"true", "1", "t", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"false", "0", "f", "no", "n", "off"})
 
@@ -24,6 +26,15 @@ def get(props: Any, key: str) -> Any:
     if key not in props:
         return None
     return props[key]
+
+
+def is_set(props: Any, key: str) -> bool:
+    """Whether a key holds a value, an unknown one included (without reading it)."""
+    try:
+        value = get(props, key)
+    except UnknownValueError:
+        return True
+    return value is not None and value != ""
 
 
 def get_str(props: Any, key: str) -> str | None:
@@ -106,15 +117,24 @@ def get_list(props: Any, key: str) -> Sequence[Any]:
 
 
 def walk_strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every string inside a value, with its dotted path (reads through the unknown proxy)."""
+    """Every known string inside a value, with its dotted path; unknown parts are skipped
+    (they are outputs of other resources, not literals written in the program)."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, Mapping):
         for key in value:
-            yield from walk_strings(value[key], f"{path}.{key}" if path else str(key))
+            try:
+                item = value[key]
+            except UnknownValueError:
+                continue
+            yield from walk_strings(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, Sequence) and not isinstance(value, bytes):
         for index in range(len(value)):
-            yield from walk_strings(value[index], f"{path}[{index}]")
+            try:
+                item = value[index]
+            except UnknownValueError:
+                continue
+            yield from walk_strings(item, f"{path}[{index}]")
 
 
 def package_of(resource_type: str) -> str:

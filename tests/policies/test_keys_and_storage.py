@@ -264,6 +264,17 @@ def test_plaintext_violations(type_: str, props: dict[str, Any], expected: str) 
     assert expected in run(access.PLAINTEXT, type_, props, prov=prov, opts=declared).text()
 
 
+def test_plaintext_unknown_credentials_during_preview() -> None:
+    bucket = {**HEALTH_BUCKET, "secretAccessKey": UNKNOWN}
+    assert run(access.PLAINTEXT, BUCKET_TYPE, bucket, opts=options(BUCKET_SECRETS)).ok
+    assert "not declared secret" in run(access.PLAINTEXT, BUCKET_TYPE, bucket).text()
+    prov = {**DEV_PROVIDER, "applicationCredentialSecret": UNKNOWN}
+    assert run(
+        access.PLAINTEXT, OS_PROVIDER, prov, prov=None, opts=options(["applicationCredentialSecret"])
+    ).ok
+    assert run(access.PLAINTEXT, OS_PROVIDER, prov, prov=None).violations
+
+
 def test_plaintext_ignores_unrelated_keys_and_texts() -> None:
     props = {
         "volumeType": "x",

@@ -53,6 +53,14 @@ def test_admin_port_violations(changes: dict[str, Any], expected: str) -> None:
     assert expected in result.text(), result
 
 
+def test_admin_port_unknown_remote_group_is_a_group() -> None:
+    # remoteGroupId is unknown during preview until the group exists: still a group, not "any source".
+    props = rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix=None, remoteGroupId=UNKNOWN)
+    result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, props)
+    assert result.ok and result.unknown is None
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, {**props, "protocol": None}).not_applicable
+
+
 def test_admin_port_not_applicable() -> None:
     assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(direction="egress")).not_applicable == "egress rule"
     icmp = rule(protocol="icmp", portRangeMin=None, portRangeMax=None)

@@ -39,9 +39,8 @@ def render() -> str:
         kind = "stack" if isinstance(policy, StackValidationPolicy) else "resource"
         level = policy.enforcement_level.value if policy.enforcement_level else ""
         severity = policy.severity.value if policy.severity else ""
-        lines.append(
-            f"| [`{policy.name}`](#{policy.name}) | {kind} | {level} | {severity} | {_cell(policy.description)} |"
-        )
+        link = f"[`{policy.name}`](#{policy.name})"
+        lines.append(f"| {link} | {kind} | {level} | {severity} | {_cell(policy.description)} |")
     for policy in ALL_POLICIES:
         meta = REGISTRY[policy.name]
         lines += ["", f"### {policy.name}", "", policy.description, ""]

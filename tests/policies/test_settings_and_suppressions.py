@@ -189,6 +189,7 @@ def test_applied_suppression_moves_the_violation_to_an_advisory_disclosure() -> 
     assert len(disclosed) == 1
     assert hygiene.DISCLOSE.enforcement_level.value == "advisory"
     line1, line2 = disclosed[0].splitlines()
+    assert line2.startswith("suppression: {")
     assert line1.startswith(
         "[suppressed until 2027-01-31 by Jane Doe (RSSI)] network-admin-port-disallow-public"
     )

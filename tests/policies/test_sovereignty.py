@@ -1,4 +1,4 @@
-"""Sovereignty policies: packages, provider endpoints, default providers, qualification, TLS, bucket endpoints."""
+"""Sovereignty policies: packages, endpoints, default providers, qualification, TLS, bucket endpoints."""
 
 from __future__ import annotations
 

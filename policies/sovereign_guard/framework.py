@@ -35,7 +35,8 @@ from .references import Reference, check_ids
 from .suppressions import Suppression, applied_message
 from .values import urn_name
 
-DOCS_URL = "https://github.com/sovereign-landing-zone/sovereign-landing-zone/blob/main/docs/policies.md"
+# Relative to the repository root until the project has a published URL (set it here once).
+DOCS_URL = "docs/policies.md"
 
 
 @dataclass(frozen=True)

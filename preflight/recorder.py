@@ -23,6 +23,7 @@ import pulumi
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -207,6 +208,9 @@ def run_program(
     monitor = monitor or RecordingMonitor(RecordingMocks(), project, stack, project_dir)
 
     def run() -> None:
+        # Whatever the calling process configured before (another run, a test's set_mocks), the
+        # program starts from a clean runtime: no root stack, no stale settings.
+        reset_options(project=project, stack=stack, preview=preview)
         pulumi.runtime.set_mocks(
             monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
         )

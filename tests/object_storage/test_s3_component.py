@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pulumi
 import pytest
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.settings import reset_options
 
 from components.errors import ConfigError
 from components.object_storage import (
@@ -48,10 +50,12 @@ class _Recorder(pulumi_mocks.MockMonitor):
 
 
 @pytest.fixture
-def recorder() -> _Recorder:
+def recorder() -> Iterator[_Recorder]:
     rec = _Recorder()
     pulumi.runtime.set_mocks(rec.mocks, project="sovereign-landing-zone", stack="t", monitor=rec)
-    return rec
+    yield rec
+    # set_mocks configures process-wide runtime state: leave none behind for later tests.
+    reset_options()
 
 
 def _args(**overrides: Any) -> EncryptedBucketArgs:

@@ -448,5 +448,24 @@ def read_pulumi_config() -> dict[str, Any]:
     return {k[len(prefix) :]: v for k, v in merged.items() if k.startswith(prefix)}
 
 
+def check_secrets_are_secret(raw: Mapping[str, Any]) -> None:
+    """A credential or key material written in plaintext in a stack file has already leaked."""
+    from pulumi.runtime import config as runtime_config
+
+    # The language host lists secret keys in PULUMI_CONFIG_SECRET_KEYS; mocks set them in-process.
+    from_env = set(runtime_config.get_config_secret_keys_env())
+    for name in sorted(SECRET_KEYS & set(raw)):
+        if not (runtime_config.is_config_secret(key(name)) or key(name) in from_env):
+            raise ConfigError(
+                key(name),
+                None,
+                f"a secret value: set it with `pulumi config set --secret {name}` (this one is in "
+                "plaintext in the stack file: treat it as disclosed and replace it)",
+                secret=True,
+            )
+
+
 def load_stack_config() -> StackConfig:
-    return parse_stack_config(read_pulumi_config())
+    raw = read_pulumi_config()
+    check_secrets_are_secret(raw)
+    return parse_stack_config(raw)

@@ -46,3 +46,13 @@ def test_os_insecure_in_the_environment_cannot_turn_tls_off(monkeypatch: pytest.
     assert inputs["insecure"] == "false"
     assert inputs["region"] == "GRA11"
     assert inputs["authUrl"] == "https://auth.cloud.ovh.net/v3"
+
+
+@pytest.mark.parametrize("name", ["openstackApplicationCredentialSecret", "importedKeys"])
+def test_secret_keys_set_in_plaintext_are_refused(name: str) -> None:
+    import pulumi
+
+    config = as_cli_config(stack_copy("dev")) | {f"{PROJECT}:{name}": CREDENTIAL}
+    with pytest.raises(pulumi.RunError, match=f"sovereign-landing-zone:{name}.*--secret") as caught:
+        run_program(REPO, project=PROJECT, stack="dev", config=config)
+    assert CREDENTIAL not in str(caught.value)

@@ -38,8 +38,10 @@ def framework_text(v: Violation | Any) -> str:
     fw = getattr(v, "framework", None) or {}
     parts = [fw.get("name", ""), fw.get("version", ""), fw.get("reference", "")]
     text = " ".join(p for p in parts if p)
-    if fw.get("specification"):
-        text += f": {fw['specification']}" if text else fw["specification"]
+    spec = fw.get("specification", "")
+    if spec:
+        # A pack may list every reference in the specification, the primary one first.
+        text = spec if not text or spec.startswith(text) else f"{text}: {spec}"
     return text
 
 

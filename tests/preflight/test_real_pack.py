@@ -1,0 +1,68 @@
+"""Preflight with the real sovereign-guard pack: the shipped stacks pass, insecure resources fail."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.preflight import sarif_check
+from tests.preflight.conftest import FIXTURES, REPO, line_of
+
+INSECURE = FIXTURES / "insecure"
+PACK = REPO / "policies"
+ADMIN_PASSWORD = "Plaintext-Admin-Pass-4821"
+EXPECTED = {
+    ("encryption-volume-require-encrypted-type", "unencrypted-volume"),
+    ("encryption-secret-require-strong-algorithm", "weak-key"),
+    ("access-secret-disallow-project-read", "project-readable-key"),
+    ("access-instance-disallow-admin-password", "password-vm"),
+    ("network-admin-port-disallow-public-ingress", "ssh-from-anywhere"),
+}
+
+
+def _insecure(preflight, *args: str):
+    return preflight("--project-dir", INSECURE, "--policy-pack", PACK, "--stack", "weak", *args)
+
+
+def test_shipped_stacks_have_no_violation(preflight) -> None:
+    r = preflight("--project-dir", REPO, "--all-stacks", "--format", "json")
+    assert r.code == 0, r.err
+    report = json.loads(r.out)
+    assert {s["stack"] for s in report["stacks"]} == {"dev", "prod"}
+    for stack in report["stacks"]:
+        assert stack["violations"] == [], stack["stack"]
+        assert stack["flowMatrix"]
+
+
+def test_each_insecure_resource_is_a_mandatory_violation(preflight) -> None:
+    r = _insecure(preflight, "--format", "json")
+    assert r.code == 1, r.err
+    (stack,) = json.loads(r.out)["stacks"]
+    found = {
+        (v["policy"], v["resource"]["name"]) for v in stack["violations"] if v["enforcement"] == "mandatory"
+    }
+    assert found >= EXPECTED
+
+
+def test_sarif_points_at_the_line_that_created_the_ssh_rule(preflight) -> None:
+    r = _insecure(preflight, "--format", "sarif")
+    assert r.code == 1, r.err
+    log = json.loads(r.out)
+    sarif_check.check(log)
+    (result,) = [
+        x for x in log["runs"][0]["results"] if x["ruleId"] == "network-admin-port-disallow-public-ingress"
+    ]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "tests/preflight/fixtures/insecure/__main__.py"
+    assert location["region"]["startLine"] == line_of(INSECURE / "__main__.py", '"ssh-from-anywhere"') - 1
+    assert result["level"] == "error"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown"])
+def test_plaintext_and_secure_values_never_reach_the_report(preflight, fmt: str) -> None:
+    r = _insecure(preflight, "--format", fmt)
+    assert r.code == 1, r.err
+    for secret in (ADMIN_PASSWORD, "AAABAHN0aWxsLWVuY3J5cHRlZC1ub3QtZGVjcnlwdGFibGU="):
+        assert secret not in r.out
+        assert secret not in r.err

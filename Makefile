@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: test preflight lint bench
+.PHONY: test preflight lint bench docs
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,10 @@ preflight: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy components preflight s3hardening statebackend
+	$(BIN)/mypy components preflight s3hardening statebackend policies/sovereign_guard
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_preflight.py $(ARGS)
+
+docs: $(STAMP)
+	$(BIN)/python policies/gen_docs.py

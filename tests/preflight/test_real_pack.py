@@ -66,3 +66,22 @@ def test_plaintext_and_secure_values_never_reach_the_report(preflight, fmt: str)
     for secret in (ADMIN_PASSWORD, "AAABAHN0aWxsLWVuY3J5cHRlZC1ub3QtZGVjcnlwdGFibGU="):
         assert secret not in r.out
         assert secret not in r.err
+
+
+def test_a_bad_stack_file_is_one_line_and_exit_2(preflight, tmp_path) -> None:
+    """The real program on a copy of the project whose dev stack opens SSH to the world."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(
+        REPO,
+        project,
+        ignore=shutil.ignore_patterns(".git", ".venv", "venv", "tests", "bench", "docs", "__pycache__"),
+    )
+    stack_file = project / "stacks" / "Pulumi.dev.yaml"
+    stack_file.write_text(stack_file.read_text().replace("- 203.0.113.0/24", "- 0.0.0.0/0"))
+    r = preflight("--project-dir", project, "--policy-pack", PACK, "--stack", "dev")
+    assert r.code == 2
+    (line,) = r.err.strip().splitlines()
+    assert "sovereign-landing-zone:adminCidrs[0]" in line and "0.0.0.0/0" in line
+    assert "Traceback" not in r.out + r.err

@@ -88,6 +88,8 @@ class StackResult:
     policies: dict[str, str] = field(default_factory=dict)
     """Each policy's enforcement level in force for this stack."""
     flow_matrix: list[dict[str, Any]] | None = None
+    key_custody: list[dict[str, Any]] | None = None
+    """Who holds each key: a component's `key_custody` output (never key material)."""
     timings: dict[str, float] = field(default_factory=dict)
     error: StackError | None = None
 

@@ -271,7 +271,8 @@ def _analyze_stack(
         message = str(record.get("message") or diag.message)
         sup = suppressions.suppression(record)
         result.violations.append(violation(phase, target, diag, policy, message, level, sup))
-    result.flow_matrix = _flow_matrix(registrations)
+    result.flow_matrix = _component_table(registrations, "flow_matrix")
+    result.key_custody = _component_table(registrations, "key_custody")
     return result
 
 
@@ -291,15 +292,14 @@ def _analyze(
     return found
 
 
-def _flow_matrix(registrations: list[Registration]) -> list[dict[str, Any]] | None:
-    """The authorised-flow matrix a component registered as its `flow_matrix` output, if any."""
+def _component_table(registrations: list[Registration], output: str) -> list[dict[str, Any]] | None:
+    """A table (list of rows) that a component registered as an output, e.g. `flow_matrix`."""
     for reg in registrations:
         if reg.custom:
             continue
-        for key in ("flow_matrix", "flowMatrix"):
-            rows = reg.outputs.get(key)
-            if isinstance(rows, list) and all(isinstance(r, dict) for r in rows):
-                return rows
+        rows = reg.outputs.get(output)
+        if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
+            return rows
     return None
 
 

@@ -74,3 +74,16 @@ def flow_row(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
         str(row.get("origin", "")),
         str(row.get("justification", "")),
     )
+
+
+def custody_row(row: dict[str, Any]) -> tuple[str, str, str, str]:
+    """Key, generation, custody and where the material lives, from a key-custody row."""
+    generation = row.get("generation")
+    if isinstance(generation, float) and generation.is_integer():
+        generation = int(generation)
+    return (
+        str(row.get("key", "?")),
+        str(generation if generation is not None else "?"),
+        str(row.get("custody", "?")),
+        str(row.get("material_location", "")),
+    )

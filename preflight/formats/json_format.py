@@ -68,6 +68,7 @@ def stack(s: StackResult) -> dict[str, Any]:
             for r in s.resources
         ],
         "flowMatrix": s.flow_matrix,
+        "keyCustody": s.key_custody,
         "violations": [violation(v) for v in ordered(s.violations)],
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model import Report, StackResult, Violation
-from .common import counts, detail, flow_row, framework_text, ordered
+from .common import counts, custody_row, detail, flow_row, framework_text, ordered
 
 
 def _cell(text: str) -> str:
@@ -67,6 +67,16 @@ def _stack(s: StackResult) -> list[str]:
         ]
         for src, dst, proto, origin, why in (flow_row(r) for r in s.flow_matrix):
             lines.append(f"| `{src}` | `{dst}` | {proto} | {origin} | {_cell(why)} |")
+        lines += ["", "</details>", ""]
+    if s.key_custody:
+        lines += [
+            f"<details><summary>Key custody ({len(s.key_custody)} keys)</summary>",
+            "",
+            "| Key | Generation | Custody | Where the material lives |",
+            "| --- | ---: | --- | --- |",
+        ]
+        for key, generation, custody, where in (custody_row(r) for r in s.key_custody):
+            lines.append(f"| `{key}` | {generation} | {custody} | {_cell(where)} |")
         lines += ["", "</details>", ""]
     return lines
 

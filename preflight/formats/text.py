@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from ..model import Report, StackResult, Violation
-from .common import counts, detail, flow_row, framework_text, ordered
+from .common import counts, custody_row, detail, flow_row, framework_text, ordered
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -70,6 +70,11 @@ def _stack(s: StackResult) -> list[str]:
         w3 = max(len(r[3]) for r in rows)
         for src, dst, proto, origin, why in rows:
             lines.append(f"  {src:<{w0}} -> {dst:<{w1}}  {proto:<{w2}}  {origin:<{w3}}  {why}")
+    if s.key_custody:
+        lines.append("")
+        lines.append(f"Key custody ({len(s.key_custody)} keys)")
+        for key, generation, custody, where in (custody_row(r) for r in s.key_custody):
+            lines.append(f"  {key} g{generation}  {custody}: {where}")
     c = counts(s)
     timing = ""
     if s.timings:

@@ -33,6 +33,17 @@ def test_shipped_stacks_have_no_violation(preflight) -> None:
     for stack in report["stacks"]:
         assert stack["violations"] == [], stack["stack"]
         assert stack["flowMatrix"]
+        custody = {row["key"]: row["custody"] for row in stack["keyCustody"]}
+        assert custody and set(custody.values()) <= {"customer-held", "provider-kms"}
+    prod = next(s for s in report["stacks"] if s["stack"] == "prod")
+    assert {row["custody"] for row in prod["keyCustody"]} == {"customer-held"}
+
+
+def test_markdown_shows_the_key_custody_table(preflight) -> None:
+    r = preflight("--project-dir", REPO, "--stack", "prod", "--format", "markdown")
+    assert r.code == 0, r.err
+    assert "Key custody (3 keys)" in r.out
+    assert "| `health-objects` | 1 | customer-held |" in r.out
 
 
 def test_each_insecure_resource_is_a_mandatory_violation(preflight) -> None:

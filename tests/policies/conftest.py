@@ -18,7 +18,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from pulumi_policy import (  # noqa: E402
     PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
+    ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
@@ -118,13 +119,8 @@ def resource_args(
     )
 
 
-def run(
-    policy: ResourceValidationPolicy,
-    type_: str,
-    props: Mapping[str, Any],
-    **kwargs: Any,
-) -> Result:
-    args = resource_args(type_, props, **kwargs)
+def _validate(validate: Callable[[Any, ReportViolation], object], args: Any) -> Result:
+    """Call a policy's validate; collect its violations, its not-applicable reason or the unknown it read."""
     result = Result()
 
     def report(message: str, urn_: str | None = None) -> None:
@@ -132,12 +128,21 @@ def run(
         result.reported_urns.append(urn_)
 
     try:
-        policy.validate(args, report)
+        validate(args, report)
     except _NotApplicableError as err:
         result.not_applicable = err.reason or ""
     except UnknownValueError as err:
         result.unknown = err.message
     return result
+
+
+def run(
+    policy: ResourceValidationPolicy,
+    type_: str,
+    props: Mapping[str, Any],
+    **kwargs: Any,
+) -> Result:
+    return _validate(policy.validate, resource_args(type_, props, **kwargs))
 
 
 def stack_resource(
@@ -159,20 +164,9 @@ def run_stack(
     resources: Sequence[PolicyResource],
     config: Mapping[str, Any] | None = None,
 ) -> Result:
-    args = StackValidationArgs(list(resources), dict(config) if config is not None else None)
-    result = Result()
-
-    def report(message: str, urn_: str | None = None) -> None:
-        result.violations.append(message)
-        result.reported_urns.append(urn_)
-
-    try:
-        policy.validate(args, report)
-    except _NotApplicableError as err:
-        result.not_applicable = err.reason or ""
-    except UnknownValueError as err:
-        result.unknown = err.message
-    return result
+    return _validate(
+        policy.validate, StackValidationArgs(list(resources), dict(config) if config is not None else None)
+    )
 
 
 def run_pack(

@@ -32,6 +32,10 @@ from .errors import ConfigError
 
 NAMESPACE = "sovereign-landing-zone"
 IMPORTED_KEYS = "importedKeys"
+# preflight cannot decrypt `secure:` config and passes this marker instead (docs/preflight.md; a
+# test keeps the two equal). Imported material is then unavailable: it cannot be checked offline,
+# and the marker travels, as a secret, where the material would. Only a preview accepts it.
+OFFLINE_PLACEHOLDER = "[secret: not decrypted by preflight]"
 
 PURPOSES = ("object-storage", "volumes", "application", "backup")
 CUSTODY_MODES = ("customer-held", "provider-kms")
@@ -122,7 +126,7 @@ def _key(path: str) -> str:
 def parse_key_specs(
     raw: list[dict[str, Any]] | None,
     data_class: str,
-    imported_names: set[str],
+    imported_names: set[str] | None,
     *,
     today: dt.date | None = None,
 ) -> tuple[KeySpec, ...]:
@@ -146,7 +150,8 @@ def parse_key_specs(
             raise ConfigError(_key(f"keys[{i}].name"), spec.name, "a name not used by another key")
         seen.add(spec.name)
         specs.append(spec)
-    check_imported_names(specs, imported_names)
+    if imported_names is not None:
+        check_imported_names(specs, imported_names)
     return tuple(specs)
 
 
@@ -384,6 +389,8 @@ def parse_imported_keys(raw: str | Mapping[str, Any] | None) -> dict[str, str]:
     return result
 
 
-def imported_key_names(raw: str | Mapping[str, Any] | None) -> set[str]:
-    """Names present in `importedKeys`, after validating the material."""
+def imported_key_names(raw: str | Mapping[str, Any] | None) -> set[str] | None:
+    """Names present in `importedKeys`, after validating the material; None when unavailable offline."""
+    if raw == OFFLINE_PLACEHOLDER:
+        return None
     return set(parse_imported_keys(raw))

@@ -31,6 +31,7 @@ from .key_specs import (
     KEY_BYTES,
     NAMESPACE,
     KeySpec,
+    OFFLINE_PLACEHOLDER,
     check_imported_names,
     parse_imported_keys,
     validate_imported_material,
@@ -72,13 +73,29 @@ class CustomerHeldKeysArgs:
     """Protect every key resource; destroying a key is crypto-shredding, so False is an explicit opt-in."""
 
 
-def imported_material_from_config() -> dict[str, str]:
+def imported_material_from_config(keys: tuple[KeySpec, ...]) -> dict[str, str]:
     """The running stack's secret config `importedKeys`, validated (name -> base64).
 
     Read from the raw config, like StackConfig, because names and lengths must be checked before
     any resource exists; CustomerHeldKeys wraps every value as a secret before it goes anywhere.
+    Offline (preflight), the marker stands in for every live imported generation.
     """
-    return parse_imported_keys(read_pulumi_config().get(IMPORTED_KEYS))
+    raw = read_pulumi_config().get(IMPORTED_KEYS)
+    if raw != OFFLINE_PLACEHOLDER:
+        return parse_imported_keys(raw)
+    if not pulumi.runtime.is_dry_run():
+        raise ConfigError(
+            f"{NAMESPACE}:{IMPORTED_KEYS}",
+            None,
+            "the decrypted material: only an offline preview runs without it",
+            secret=True,
+        )
+    return {
+        spec.imported_names(generation)[0]: OFFLINE_PLACEHOLDER
+        for spec in keys
+        if spec.source == "imported"
+        for generation in spec.live_generations
+    }
 
 
 def key_custody_rows(keys: tuple[KeySpec, ...]) -> list[dict[str, object]]:
@@ -113,7 +130,8 @@ def key_custody_rows(keys: tuple[KeySpec, ...]) -> list[dict[str, object]]:
 def check_imported_material(keys: tuple[KeySpec, ...], material: Mapping[str, str]) -> None:
     """The material matches the specs: every live imported generation has some, none is left over."""
     for name, value in material.items():
-        validate_imported_material(name, value)
+        if value != OFFLINE_PLACEHOLDER:
+            validate_imported_material(name, value)
     check_imported_names(keys, set(material))
 
 

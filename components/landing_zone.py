@@ -85,7 +85,7 @@ def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...
 def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
     offer = load_catalogue().offer(cfg.offer)
     dns = resolvers(cfg, offer)
-    material = imported_material_from_config() if cfg.keys else {}
+    material = imported_material_from_config(cfg.keys) if cfg.keys else {}
     check_imported_material(cfg.keys, material)
     return LandingZonePlan(
         cfg=cfg,

@@ -91,11 +91,13 @@ class Monitor(pulumi_mocks.MockMonitor):
         return found
 
 
-def run(program: Callable[[], None], monitor: Monitor | None = None) -> Monitor:
+def run(program: Callable[[], None], monitor: Monitor | None = None, *, preview: bool = False) -> Monitor:
     mon = monitor if monitor is not None else Monitor()
 
     def body() -> None:
-        pulumi.runtime.set_mocks(mon.mocks, project="sovereign-landing-zone", stack="test", monitor=mon)
+        pulumi.runtime.set_mocks(
+            mon.mocks, project="sovereign-landing-zone", stack="test", monitor=mon, preview=preview
+        )
         _sync_await(run_pulumi_func(program))
 
     contextvars.copy_context().run(body)
@@ -413,7 +415,7 @@ def test_imported_material_is_read_from_the_secret_config() -> None:
         pulumi.runtime.set_all_config(
             {"sovereign-landing-zone:importedKeys": text}, ["sovereign-landing-zone:importedKeys"]
         )
-        seen.update(imported_material_from_config())
+        seen.update(imported_material_from_config(()))
 
     run(program)
     assert seen == {"hsm-key": imported("cfg")}
@@ -424,8 +426,46 @@ def test_bad_imported_config_is_refused_without_echoing_it() -> None:
 
     def program() -> None:
         pulumi.runtime.set_all_config({"sovereign-landing-zone:importedKeys": json.dumps({"hsm-key": short})})
-        imported_material_from_config()
+        imported_material_from_config(())
 
     with pytest.raises(ConfigError) as info:
         run(program)
     assert short not in str(info.value) and "24 bytes" in str(info.value)
+
+
+def test_offline_marker_is_preflights_placeholder() -> None:
+    from components.key_specs import OFFLINE_PLACEHOLDER
+    from preflight.project import SECRET_PLACEHOLDER
+
+    assert OFFLINE_PLACEHOLDER == SECRET_PLACEHOLDER
+
+
+def _imported_hsm_key() -> KeySpec:
+    return KeySpec(
+        name="hsm-key",
+        purpose="object-storage",
+        custody="customer-held",
+        data_class="health",
+        source="imported",
+    )
+
+
+@pytest.mark.parametrize("preview", [True, False])
+def test_undecrypted_material_is_accepted_only_by_a_preview(preview: bool) -> None:
+    from components.key_specs import OFFLINE_PLACEHOLDER
+
+    seen: dict[str, Any] = {}
+
+    def program() -> None:
+        pulumi.runtime.set_all_config(
+            {"sovereign-landing-zone:importedKeys": OFFLINE_PLACEHOLDER},
+            ["sovereign-landing-zone:importedKeys"],
+        )
+        seen.update(imported_material_from_config((_imported_hsm_key(),)))
+
+    if preview:
+        run(program, preview=True)
+        assert seen == {"hsm-key-g1": OFFLINE_PLACEHOLDER}
+    else:
+        with pytest.raises(ConfigError, match="only an offline preview"):
+            run(program, preview=False)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -79,16 +81,19 @@ def test_plaintext_and_secure_values_never_reach_the_report(preflight, fmt: str)
         assert secret not in r.err
 
 
-def test_a_bad_stack_file_is_one_line_and_exit_2(preflight, tmp_path) -> None:
-    """The real program on a copy of the project whose dev stack opens SSH to the world."""
-    import shutil
-
+def _project_copy(tmp_path: Path) -> Path:
     project = tmp_path / "project"
     shutil.copytree(
         REPO,
         project,
         ignore=shutil.ignore_patterns(".git", ".venv", "venv", "tests", "bench", "docs", "__pycache__"),
     )
+    return project
+
+
+def test_a_bad_stack_file_is_one_line_and_exit_2(preflight, tmp_path: Path) -> None:
+    """The real program on a copy of the project whose dev stack opens SSH to the world."""
+    project = _project_copy(tmp_path)
     stack_file = project / "stacks" / "Pulumi.dev.yaml"
     stack_file.write_text(stack_file.read_text().replace("- 203.0.113.0/24", "- 0.0.0.0/0"))
     r = preflight("--project-dir", project, "--policy-pack", PACK, "--stack", "dev")
@@ -96,3 +101,26 @@ def test_a_bad_stack_file_is_one_line_and_exit_2(preflight, tmp_path) -> None:
     (line,) = r.err.strip().splitlines()
     assert "sovereign-landing-zone:adminCidrs[0]" in line and "0.0.0.0/0" in line
     assert "Traceback" not in r.out + r.err
+
+
+def test_imported_keys_preview_offline_without_their_material(preflight, tmp_path: Path) -> None:
+    """Both custody modes with imported material: preflight cannot decrypt it, and needs not."""
+    project = _project_copy(tmp_path)
+    encrypted = "v1:QUFBQUJCQkJDQ0NDRERERA==:ENCRYPTED-IMPORTED-MATERIAL"
+    edits = {
+        "dev": ("      purpose: application\n      custody: provider-kms\n", "app-secrets"),
+        "prod": ("      purpose: object-storage\n      custody: customer-held\n", "health-objects"),
+    }
+    for stack, (anchor, _) in edits.items():
+        path = project / "stacks" / f"Pulumi.{stack}.yaml"
+        text = path.read_text()
+        assert anchor in text
+        text = text.replace(anchor, anchor + "      source: imported\n", 1)
+        path.write_text(text + f"  sovereign-landing-zone:importedKeys:\n    secure: {encrypted}\n")
+    for fmt in ("text", "json"):
+        r = preflight("--project-dir", project, "--policy-pack", PACK, "--all-stacks", "--format", fmt)
+        assert r.code == 0, r.out + r.err
+        assert encrypted not in r.out + r.err
+    report = json.loads(r.out)
+    sources = {row["key"]: row["source"] for s in report["stacks"] for row in s["keyCustody"]}
+    assert sources["app-secrets"] == "imported" and sources["health-objects"] == "imported"

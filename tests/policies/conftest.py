@@ -4,20 +4,14 @@
   properties (camelCase) go through a protobuf Struct, pulumi-policy's own deserializer and its
   unknown-value proxy, exactly as `_PolicyAnalyzerServicer.Analyze` builds them.
 - `run_stack(policy, resources)` does the same for stack policies (AnalyzeStack's shape).
-- `PackProcess` starts the pack as the Pulumi CLI does and talks to it over gRPC with the analyzer
-  stubs shipped in the pulumi package (kept here until preflight has its own client).
+- `analyze_request(...)` builds an AnalyzeRequest for the pack process, which test_pack_process.py
+  starts and drives with preflight's own launcher and analyzer session.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import json
-import os
-import queue
-import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -262,65 +256,7 @@ BUCKET_SECRETS = ["accessKeyId", "secretAccessKey"]
 
 
 # ---------------------------------------------------------------------------------------------
-# The pack as its own process, started the CLI's way, and an analyzer client.
-
-# pulumi.policy parses the engine address but never dials it (pulumi 3.272: pulumi/policy/__main__.py
-# builds Settings without an engine, so pulumi.log writes to stderr): an address nobody listens on
-# is enough, as preflight does.
-NO_ENGINE = "127.0.0.1:0"
-
-
-class PackProcess:
-    """`python -u -m pulumi.policy <engine> .` in policies/, port read from stdout's first line."""
-
-    def __init__(
-        self, stack: str = STACK, config: Mapping[str, str] | None = None, timeout: float = 30
-    ) -> None:
-        import grpc
-        from pulumi.runtime.proto import analyzer_pb2_grpc
-
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "OS_"))}
-        env.update({"PULUMI_PROJECT": PROJECT, "PULUMI_STACK": stack, "PULUMI_DRY_RUN": "true"})
-        env["PULUMI_CONFIG"] = json.dumps(dict(config or {}))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", NO_ENGINE, "."],
-            cwd=PACK_DIR,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        first: queue.Queue[str] = queue.Queue()
-        self.stderr: list[str] = []
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        threading.Thread(target=lambda: first.put(self.proc.stdout.readline().decode()), daemon=True).start()
-        threading.Thread(
-            target=lambda: self.stderr.extend(line.decode() for line in self.proc.stderr), daemon=True
-        ).start()
-        try:
-            line = first.get(timeout=timeout)
-        except queue.Empty:
-            self.close()
-            raise RuntimeError("the pack printed no port") from None
-        if not line.strip().isdigit():
-            self.close()
-            raise RuntimeError(
-                f"the pack printed {line!r} instead of its port; stderr: {''.join(self.stderr)}"
-            )
-        self.port = int(line)
-        self.channel = grpc.insecure_channel(f"127.0.0.1:{self.port}")
-        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.channel.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+# Analyzer requests, as the engine sends them to the pack process (test_pack_process.py).
 
 
 def analyze_request(

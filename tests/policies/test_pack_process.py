@@ -2,13 +2,18 @@
 
 One process for the module (starting it takes about a second): GetAnalyzerInfo, Configure from a
 policy config like stacks/<stack>.policy.json, Analyze for each registration (providers
-included), then AnalyzeStack.
+included), then AnalyzeStack. The process and the gRPC session are preflight's own
+(preflight.process, preflight.pack): one way to start and drive the pack, tested here against it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,23 +21,28 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from sovereign_guard import ALL_POLICIES, suppressions
 
+from preflight.pack import PackSession, read_policy_config, reconcile_policy_config
+from preflight.process import PackProcess, load_pack_project
+
 from .conftest import (
     BUCKET_SECRETS,
     BUCKET_TYPE,
     DEV_PROVIDER,
     HEALTH_BUCKET,
     HTTPS_IN,
+    PACK_DIR,
     PROD_PROVIDER,
     PROD_SETTINGS,
+    PROJECT,
     RULE_TYPE,
     SG_TYPE,
-    PackProcess,
     analyze_request,
     urn,
 )
 
 OS_PROVIDER = "pulumi:providers:openstack"
 EXPLICIT = (OS_PROVIDER, "lz-provider", DEV_PROVIDER)
+RPC_TIMEOUT = 10.0
 # The pack process runs on the real clock: a suppression valid for the next 60 days.
 EXPIRES = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=60)).isoformat()
 CONFIG = {
@@ -55,32 +65,33 @@ CONFIG = {
 
 
 @pytest.fixture(scope="module")
-def pack() -> Iterator[PackProcess]:
-    process = PackProcess(stack="dev")
+def pack() -> Iterator[PackSession]:
+    """`python -u -m pulumi.policy <engine> .` in policies/, started and connected by preflight.
+
+    The pack gets this environment minus its PULUMI_* and OS_* variables, so that what a developer's
+    shell exports cannot change the test."""
+    with pytest.MonkeyPatch.context() as env:
+        for key in [k for k in os.environ if k.startswith(("PULUMI_", "OS_"))]:
+            env.delenv(key)
+        process = PackProcess(load_pack_project(PACK_DIR), project=PROJECT, stack="dev", config={})
     try:
-        yield process
+        session = PackSession(process, process.wait_port(30), rpc_timeout=RPC_TIMEOUT)
+        try:
+            yield session
+        finally:
+            session.close()
     finally:
         process.close()
 
 
-def configure(pack: PackProcess, config: dict[str, dict[str, Any]]) -> None:
+def configure(pack: PackSession, config: dict[str, dict[str, Any]]) -> None:
     """What the engine sends: an entry for every policy (defaults from its schema), then the file."""
-    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=10)
-    request = analyzer_pb2.ConfigureAnalyzerRequest()
-    for policy in info.policies:
-        entry = request.policyConfig[policy.name]
-        given = dict(config.get(policy.name, {}))
-        level = given.pop("enforcementLevel", None)
-        entry.enforcementLevel = (
-            {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY}[level]
-            if level
-            else policy.enforcementLevel
-        )
-        defaults = {k: v["default"] for k, v in policy.configSchema.properties.items() if "default" in v}
-        props = {**defaults, **given}
-        if props:
-            entry.properties.update(props)
-    pack.stub.Configure(request, timeout=10)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dev.policy.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        given = read_policy_config(path)
+    info = pack.info(pack.process.pack.version, pack.process.pack.description)
+    pack.configure(reconcile_policy_config(info, given, "the test's policy config"))
 
 
 def mandatory(response: Any) -> list[tuple[str, str]]:
@@ -91,12 +102,14 @@ def mandatory(response: Any) -> list[tuple[str, str]]:
     ]
 
 
-def analyze(pack: PackProcess, request: Any) -> Any:
-    return pack.stub.Analyze(request, timeout=10)
+def analyze(pack: PackSession, request: Any) -> Any:
+    [(_, response)] = pack.analyze_all([request])
+    return response
 
 
-def test_analyzer_info_lists_every_policy_with_metadata(pack: PackProcess) -> None:
-    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=10)
+def test_analyzer_info_lists_every_policy_with_metadata(pack: PackSession) -> None:
+    # The raw reply, not PackSession.info(): the pack's own policy order is asserted.
+    info = pack.stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=RPC_TIMEOUT)
     assert info.name == "sovereign-guard" and info.supportsConfig
     assert [p.name for p in info.policies] == [p.name for p in ALL_POLICIES]
     admin = next(p for p in info.policies if p.name == "network-admin-port-disallow-public-ingress")
@@ -107,7 +120,7 @@ def test_analyzer_info_lists_every_policy_with_metadata(pack: PackProcess) -> No
     assert "adminPorts" in admin.configSchema.properties
 
 
-def test_mandatory_violations_over_grpc(pack: PackProcess) -> None:
+def test_mandatory_violations_over_grpc(pack: PackSession) -> None:
     configure(pack, CONFIG)
     ssh_world = {**HTTPS_IN, "portRangeMin": 22, "portRangeMax": 22}
     all_ports = {k: v for k, v in HTTPS_IN.items() if k not in ("protocol", "portRangeMin", "portRangeMax")}
@@ -155,7 +168,7 @@ def test_mandatory_violations_over_grpc(pack: PackProcess) -> None:
     assert "any source" in no_prefix_msg[0]
 
 
-def test_compliant_baselines_have_no_mandatory_violation(pack: PackProcess) -> None:
+def test_compliant_baselines_have_no_mandatory_violation(pack: PackSession) -> None:
     configure(pack, CONFIG)
     requests = [
         analyze_request(
@@ -192,7 +205,7 @@ def test_compliant_baselines_have_no_mandatory_violation(pack: PackProcess) -> N
         assert mandatory(response) == [], (request.name, mandatory(response))
 
 
-def test_suppression_is_disclosed_at_advisory_level(pack: PackProcess) -> None:
+def test_suppression_is_disclosed_at_advisory_level(pack: PackSession) -> None:
     configure(pack, CONFIG)
     ssh = {**HTTPS_IN, "portRangeMin": 22, "portRangeMax": 22, "description": "Vendor SSH, time-boxed"}
     response = analyze(pack, analyze_request(RULE_TYPE, "vendor-ssh", ssh, prov=EXPLICIT))
@@ -206,7 +219,7 @@ def test_suppression_is_disclosed_at_advisory_level(pack: PackProcess) -> None:
     assert any(n == "network-admin-port-disallow-public-ingress" for n, _ in mandatory(other))
 
 
-def test_expired_suppression_fails_the_run(pack: PackProcess) -> None:
+def test_expired_suppression_fails_the_run(pack: PackSession) -> None:
     expired = {
         "hygiene-policy-config-require-validity": {
             **CONFIG["hygiene-policy-config-require-validity"],
@@ -234,7 +247,7 @@ def test_expired_suppression_fails_the_run(pack: PackProcess) -> None:
     )
 
 
-def test_unknown_values_become_preview_diagnostics(pack: PackProcess) -> None:
+def test_unknown_values_become_preview_diagnostics(pack: PackSession) -> None:
     configure(pack, CONFIG)
     ssh = {
         **HTTPS_IN,
@@ -258,7 +271,13 @@ def analyzer_resource(
     return res
 
 
-def test_analyze_stack_joins_rules_to_zones(pack: PackProcess) -> None:
+def analyze_stack(pack: PackSession, resources: list[Any]) -> Any:
+    # On the stub, not PackSession.analyze_stack(): that one reads UNIMPLEMENTED as "no finding",
+    # which would let the compliant baseline below pass without the pack ever analysing the stack.
+    return pack.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources), timeout=RPC_TIMEOUT)
+
+
+def test_analyze_stack_joins_rules_to_zones(pack: PackSession) -> None:
     configure(pack, CONFIG)
     # Settings are published by the first Analyze of the run.
     analyze(
@@ -274,19 +293,17 @@ def test_analyze_stack_joins_rules_to_zones(pack: PackProcess) -> None:
     app = analyzer_resource(SG_TYPE, "lz-app-sg", {"tags": ["zone:app", "exposure:private"]})
     good = analyzer_resource(RULE_TYPE, "https-dmz", HTTPS_IN, {"securityGroupId": [dmz.urn]})
     bad = analyzer_resource(RULE_TYPE, "https-app", HTTPS_IN, {"securityGroupId": [app.urn]})
-    response = pack.stub.AnalyzeStack(
-        analyzer_pb2.AnalyzeStackRequest(resources=[dmz, app, good, bad]), timeout=10
-    )
+    response = analyze_stack(pack, [dmz, app, good, bad])
     found = [
         (d.policyName, d.urn) for d in response.diagnostics if d.enforcementLevel == analyzer_pb2.MANDATORY
     ]
     assert found == [("network-ingress-restrict-exposed-zones", bad.urn)]
 
 
-def test_analyze_stack_compliant_baseline(pack: PackProcess) -> None:
+def test_analyze_stack_compliant_baseline(pack: PackSession) -> None:
     configure(pack, {"hygiene-policy-config-require-validity": PROD_SETTINGS})
     analyze(pack, analyze_request(OS_PROVIDER, "lz-provider", PROD_PROVIDER))
     dmz = analyzer_resource(SG_TYPE, "lz-dmz-sg", {"tags": ["zone:dmz", "exposure:public"]})
     good = analyzer_resource(RULE_TYPE, "https-dmz", HTTPS_IN, {"securityGroupId": [dmz.urn]})
-    response = pack.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[dmz, good]), timeout=10)
+    response = analyze_stack(pack, [dmz, good])
     assert mandatory(response) == []

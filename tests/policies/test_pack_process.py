@@ -94,6 +94,14 @@ def configure(pack: PackSession, config: dict[str, dict[str, Any]]) -> None:
     pack.configure(reconcile_policy_config(info, given, "the test's policy config"))
 
 
+def explicit_provider_request() -> Any:
+    """The dev stack's explicit provider (EXPLICIT) analysed as a resource of its own, its
+    application credential secret declared in additionalSecretOutputs."""
+    return analyze_request(
+        OS_PROVIDER, "lz-provider", DEV_PROVIDER, additional_secret_outputs=["applicationCredentialSecret"]
+    )
+
+
 def mandatory(response: Any) -> list[tuple[str, str]]:
     return [
         (d.policyName, d.message)
@@ -171,12 +179,7 @@ def test_mandatory_violations_over_grpc(pack: PackSession) -> None:
 def test_compliant_baselines_have_no_mandatory_violation(pack: PackSession) -> None:
     configure(pack, CONFIG)
     requests = [
-        analyze_request(
-            OS_PROVIDER,
-            "lz-provider",
-            DEV_PROVIDER,
-            additional_secret_outputs=["applicationCredentialSecret"],
-        ),
+        explicit_provider_request(),
         analyze_request(RULE_TYPE, "https-in", HTTPS_IN, prov=EXPLICIT),
         analyze_request(
             RULE_TYPE,
@@ -232,15 +235,7 @@ def test_expired_suppression_fails_the_run(pack: PackSession) -> None:
         }
     }
     configure(pack, expired)
-    response = analyze(
-        pack,
-        analyze_request(
-            OS_PROVIDER,
-            "lz-provider",
-            DEV_PROVIDER,
-            additional_secret_outputs=["applicationCredentialSecret"],
-        ),
-    )
+    response = analyze(pack, explicit_provider_request())
     found = mandatory(response)
     assert any(
         n == "hygiene-policy-config-require-validity" and "expired on 2020-01-01" in m for n, m in found
@@ -280,15 +275,7 @@ def analyze_stack(pack: PackSession, resources: list[Any]) -> Any:
 def test_analyze_stack_joins_rules_to_zones(pack: PackSession) -> None:
     configure(pack, CONFIG)
     # Settings are published by the first Analyze of the run.
-    analyze(
-        pack,
-        analyze_request(
-            OS_PROVIDER,
-            "lz-provider",
-            DEV_PROVIDER,
-            additional_secret_outputs=["applicationCredentialSecret"],
-        ),
-    )
+    analyze(pack, explicit_provider_request())
     dmz = analyzer_resource(SG_TYPE, "lz-dmz-sg", {"tags": ["zone:dmz", "exposure:public"]})
     app = analyzer_resource(SG_TYPE, "lz-app-sg", {"tags": ["zone:app", "exposure:private"]})
     good = analyzer_resource(RULE_TYPE, "https-dmz", HTTPS_IN, {"securityGroupId": [dmz.urn]})

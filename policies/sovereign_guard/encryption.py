@@ -7,9 +7,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from . import catalogue, offers
+from . import catalogue
 from .framework import Context, Meta, resource_policy
-from .sovereignty import BUCKET_TYPE, is_default_provider
+from .sovereignty import BUCKET_TYPE, resolve_provider
 from .values import get_bool, get_int, get_list, get_str
 
 VOLUME = "openstack:blockstorage/volume:Volume"
@@ -24,12 +24,9 @@ def _known_volume_types(ctx: Context) -> tuple[set[str], str]:
     approved = {str(t) for t in ctx.config.get("approvedVolumeTypes") or ()}
     provider = ctx.args.provider
     cat = catalogue.load()
-    if provider is not None and not is_default_provider(provider):
-        url, region = get_str(provider.props, "authUrl"), get_str(provider.props, "region")
-        if url and region:
-            res = offers.resolve_identity(url, region, ctx.settings)
-            if res.offer is not None:
-                return set(res.offer.encrypted_volume_types) | approved, f"offer {res.offer.key}"
+    res = resolve_provider(provider, ctx.settings) if provider is not None else None
+    if res is not None and res.offer is not None:
+        return set(res.offer.encrypted_volume_types) | approved, f"offer {res.offer.key}"
     every = {t for o in cat.offers.values() for t in o.encrypted_volume_types}
     return every | approved, "catalogue"
 

@@ -13,6 +13,7 @@ from pulumi_policy import EnforcementLevel, Severity
 
 from . import catalogue, clock, offers
 from .framework import Context, Meta, resource_policy
+from .settings import Settings
 from .values import as_bool, get, get_map, get_str, is_provider_type, package_of
 
 OPENSTACK_PROVIDER = "pulumi:providers:openstack"
@@ -33,6 +34,15 @@ def package_lists() -> dict[str, tuple[str, ...]]:
 def is_default_provider(provider: Any) -> bool:
     name = getattr(provider, "name", "") or ""
     return isinstance(name, str) and name.startswith("default")
+
+
+def resolve_provider(provider: Any, settings: Settings) -> offers.Resolution | None:
+    """Where an explicit OpenStack provider's authUrl and region lead; None for a default provider
+    or one without both (the environment would supply them at deploy time)."""
+    if is_default_provider(provider):
+        return None
+    url, region = get_str(provider.props, "authUrl"), get_str(provider.props, "region")
+    return offers.resolve_identity(url, region, settings) if url and region else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,10 +244,7 @@ def _resolve(ctx: Context) -> offers.Resolution | None:
     """The offer of a provider or bucket resource, or None when there is no endpoint to resolve."""
     props = ctx.args.props
     if ctx.args.resource_type == OPENSTACK_PROVIDER:
-        if is_default_provider(ctx.args):
-            return None
-        url, region = get_str(props, "authUrl"), get_str(props, "region")
-        return offers.resolve_identity(url, region, ctx.settings) if url and region else None
+        return resolve_provider(ctx.args, ctx.settings)
     if ctx.args.resource_type == BUCKET_TYPE:
         url = get_str(props, "endpointUrl")
         return offers.resolve_s3(url, get_str(props, "region"), ctx.settings) if url else None

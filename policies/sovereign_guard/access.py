@@ -13,7 +13,7 @@ secret input from a plaintext one. What it can see, and what this module checks:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
@@ -89,19 +89,28 @@ def _scan(where: str, value: Any) -> Iterator[str]:
             yield f"{path} contains {label}"
 
 
-def _metadata_keys(where: str, metadata: Mapping[str, Any]) -> Iterator[str]:
+def _metadata(props: Any) -> Iterator[str]:
+    """Credential-named keys and credential-shaped values in a resource's metadata."""
+    metadata = get_map(props, "metadata")
     for key in metadata:
         if is_credential_key(str(key)) and _filled(metadata[key]):
             yield (
-                f"{where}.{key} looks like a credential; metadata is plaintext and readable from the instance"
+                f"metadata.{key} looks like a credential; metadata is plaintext and readable from the "
+                "instance"
             )
+    yield from _scan("metadata", metadata)
+
+
+def _declared_secret(args: Any) -> set[str]:
+    """The inputs the program declared in additionalSecretOutputs."""
+    return set(getattr(args.opts, "additional_secret_outputs", None) or ())
 
 
 def _plaintext(ctx: Context) -> Iterator[str]:
     rtype = ctx.args.resource_type
     props = ctx.args.props
     if is_provider_type(rtype):
-        declared = set(getattr(ctx.args.opts, "additional_secret_outputs", None) or ())
+        declared = _declared_secret(ctx.args)
         schema_secret = SCHEMA_SECRET_INPUTS.get(package_of(rtype), frozenset())
         if not is_default_provider(ctx.args):
             for key in props:
@@ -119,23 +128,18 @@ def _plaintext(ctx: Context) -> Iterator[str]:
         user_data = get(props, "userData")
         if user_data is not None:
             yield from _scan("userData", user_data)
-        yield from _metadata_keys("metadata", get_map(props, "metadata"))
-        yield from _scan("metadata", get_map(props, "metadata"))
+        yield from _metadata(props)
         personality = get(props, "personalities")
         if personality is not None:
             yield from _scan("personalities", personality)
         return
     if rtype == BUCKET_TYPE:
-        declared = set(getattr(ctx.args.opts, "additional_secret_outputs", None) or ())
+        declared = _declared_secret(ctx.args)
         if is_set(props, "secretAccessKey") and "secretAccessKey" not in declared:
             yield "secretAccessKey is not declared secret (additionalSecretOutputs)"
         return
     if rtype.startswith("openstack:"):
-        metadata = get_map(props, "metadata")
-        if not metadata:
-            return
-        yield from _metadata_keys("metadata", metadata)
-        yield from _scan("metadata", metadata)
+        yield from _metadata(props)
 
 
 PLAINTEXT = resource_policy(

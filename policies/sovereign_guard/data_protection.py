@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from .encryption import SECRET, is_key_material
+from .encryption import SECRET, require_key_material
 from .framework import Context, Meta, resource_policy
 from .sovereignty import BUCKET_TYPE
 from .values import get_bool, get_map, get_str
@@ -17,10 +17,8 @@ DATA_CLASSES = ("public", "internal", "sensitive", "health")
 def _kms_data_class(ctx: Context) -> Iterator[str]:
     if ctx.args.resource_type != SECRET:
         return
+    require_key_material(ctx)
     props = ctx.args.props
-    key, why = is_key_material(props)
-    if not key:
-        ctx.not_applicable(why)
     data_class = get_str(get_map(props, "metadata"), "data-class")
     forbidden = [str(c) for c in ctx.config.get("customerHeldClasses") or ()]
     if not data_class:

@@ -115,13 +115,18 @@ def is_key_material(props: Any) -> tuple[bool, str]:
     return True, ""
 
 
+def require_key_material(ctx: Context) -> None:
+    """Skip the resource as not applicable unless the Barbican secret holds key material."""
+    key, why = is_key_material(ctx.args.props)
+    if not key:
+        ctx.not_applicable(why)
+
+
 def _algorithm(ctx: Context) -> Iterator[str]:
     if ctx.args.resource_type != SECRET:
         return
+    require_key_material(ctx)
     props = ctx.args.props
-    key, why = is_key_material(props)
-    if not key:
-        ctx.not_applicable(why)
     stype = (get_str(props, "secretType") or "opaque").lower()
     algorithm = (get_str(props, "algorithm") or "").lower()
     bits = get_int(props, "bitLength")

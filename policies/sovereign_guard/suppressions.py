@@ -54,6 +54,14 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+def _resource_matches(pattern: str, urn: str, name: str | None) -> bool:
+    """Whether a suppression's `resource` names this resource: a URN exactly, or a glob on the
+    resource name (`name`, or else the URN's last segment)."""
+    if pattern.startswith("urn:"):
+        return urn == pattern
+    return fnmatch.fnmatchcase(name if name is not None else urn_name(urn), pattern)
+
+
 @dataclass(frozen=True)
 class Suppression:
     index: int
@@ -66,9 +74,7 @@ class Suppression:
     def matches(self, policy: str, urn: str, name: str | None = None) -> bool:
         if policy != self.policy:
             return False
-        if self.resource.startswith("urn:"):
-            return urn == self.resource
-        return fnmatch.fnmatchcase(name if name is not None else urn_name(urn), self.resource)
+        return _resource_matches(self.resource, urn, name)
 
     def as_dict(self) -> dict[str, str]:
         return {
@@ -107,9 +113,7 @@ class Rejected:
         """Whether it would have matched, to explain why a violation was not suppressed."""
         if policy != self.policy or not self.resource:
             return False
-        if self.resource.startswith("urn:"):
-            return urn == self.resource
-        return fnmatch.fnmatchcase(name if name is not None else urn_name(urn), self.resource)
+        return _resource_matches(self.resource, urn, name)
 
 
 def _text(raw: Mapping[str, Any], key: str, problems: list[str]) -> str:

@@ -220,7 +220,13 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
     secret_keys: list[str] = []
     for key, value in merged.items():
         decl = project.declarations.get(key)
-        secret = _has_secure(value) or (decl is not None and decl.secret)
+        if decl is not None and decl.secret and not _has_secure(value):
+            # The CLI refuses this too: a value declared secret must be encrypted in the stack file.
+            raise UsageError(
+                f"stack file {path}: config key '{key}' must be encrypted as it is declared secret "
+                f"in Pulumi.yaml (set it with `pulumi config set --secret`)"
+            )
+        secret = _has_secure(value)
         plain = _without_secure(value)
         if decl and decl.type in _TYPE_CHECKS and not secret and not _TYPE_CHECKS[decl.type](plain):
             raise UsageError(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,7 +24,10 @@ if TYPE_CHECKING:
 STACK_TYPE = "pulumi:pulumi:Stack"
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 REDACTED = "[secret]"
-_MIN_SECRET = 6
+# The wire's secret envelope: its own constants are not secrets.
+_SIGNATURES = frozenset({SECRET_SIG, "1b47061264138c4ac30d75fd1eb44270"})
+# Shorter values cannot be replaced without mangling the report; they are no real secrets either.
+_MIN_SECRET = 4
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,7 @@ class _Secrets:
         elif isinstance(value, list):
             for v in value:
                 self._walk(v, secret=secret)
-        elif (
-            secret
-            and isinstance(value, str)
-            and len(value) >= _MIN_SECRET
-            and not re.fullmatch(r"[0-9a-f]{32}", value)
-        ):
+        elif secret and isinstance(value, str) and len(value) >= _MIN_SECRET and value not in _SIGNATURES:
             self.values.add(value)
 
     def scrub(self, text: str) -> str:
@@ -226,13 +223,17 @@ def _analyze_stack(
             return locator.config_line(config.file, f"{reg.type.rsplit(':', 1)[1]}:")
         return None
 
-    result.resources = [Resource(r.urn, r.type, r.name, r.custom, where(r)) for r in registrations]
+    # A name or URN can carry a secret the program interpolated into it; scrub them like messages.
+    result.resources = [
+        Resource(secrets.scrub(r.urn), r.type, secrets.scrub(r.name), r.custom, where(r))
+        for r in registrations
+    ]
     gone = suppressions.expired(findings)
     if gone:
         config_name = result.policy_config or "the policy config"
         more = f" (and {len(gone) - 1} more)" if len(gone) > 1 else ""
         raise UsageError(f"stack '{stack}': {config_name}: {gone[0]}{more}")
-    diags, applied = suppressions.split(findings)
+    diags, applied = suppressions.split(findings, info.name)
 
     def violation(
         phase: str, urn: str, diag: Any, policy: str, message: str, level: str, sup: Suppression | None
@@ -249,9 +250,9 @@ def _analyze_stack(
             or (meta.severity if meta else ""),
             message=secrets.scrub(message),
             description=(meta.description if meta else "") or diag.description,
-            urn=reg.urn if reg else urn,
+            urn=secrets.scrub(reg.urn if reg else urn),
             resource_type=reg.type if reg else "",
-            resource_name=reg.name if reg else "",
+            resource_name=secrets.scrub(reg.name) if reg else "",
             location=where(reg),
             framework=meta.framework if meta else None,
             remediation=meta.remediation if meta else "",
@@ -271,8 +272,8 @@ def _analyze_stack(
         message = str(record.get("message") or diag.message)
         sup = suppressions.suppression(record)
         result.violations.append(violation(phase, target, diag, policy, message, level, sup))
-    result.flow_matrix = _component_table(registrations, "flow_matrix")
-    result.key_custody = _component_table(registrations, "key_custody")
+    result.flow_matrix = _component_table(registrations, "flow_matrix", secrets)
+    result.key_custody = _component_table(registrations, "key_custody", secrets)
     return result
 
 
@@ -292,15 +293,35 @@ def _analyze(
     return found
 
 
-def _component_table(registrations: list[Registration], output: str) -> list[dict[str, Any]] | None:
-    """A table (list of rows) that a component registered as an output, e.g. `flow_matrix`."""
+def _component_table(
+    registrations: list[Registration], output: str, secrets: _Secrets
+) -> list[dict[str, Any]] | None:
+    """A table (list of rows) that a component registered as an output, e.g. `flow_matrix`.
+
+    Cells are cleaned as messages are: a secret-wrapped value becomes the redaction mark, every
+    string is scrubbed, and integral doubles (numbers cross the wire as doubles) become integers.
+    """
     for reg in registrations:
         if reg.custom:
             continue
         rows = reg.outputs.get(output)
         if isinstance(rows, list) and rows and all(isinstance(r, dict) for r in rows):
-            return rows
+            return [{str(k): _clean_cell(v, secrets) for k, v in row.items()} for row in rows]
     return None
+
+
+def _clean_cell(value: Any, secrets: _Secrets) -> Any:
+    if isinstance(value, dict):
+        if SECRET_SIG in value:
+            return REDACTED
+        return {str(k): _clean_cell(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_cell(v, secrets) for v in value]
+    if isinstance(value, str):
+        return secrets.scrub(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def run(options: Options) -> Report:

@@ -2,7 +2,8 @@
 
 Suppressions are the pack's business: they live in the policy config file that the CLI and
 preflight both pass, and the pack decides what they cover. The pack discloses each suppression it
-applied as an advisory diagnostic whose message holds a line
+applied as an advisory diagnostic of a disclosure policy (a name ending in
+`suppression-enforce-disclosure`) whose message ends with a line
 
     suppression: {"policy": ..., "urn": ..., "resource": ..., "reason": ..., "expires": ...,
                   "approved_by": ..., "message": ...}
@@ -26,14 +27,19 @@ from .model import Suppression
 Finding = tuple[str, str, Any]
 RECORD_RE = re.compile(r"^suppression: (\{.*\})$", re.MULTILINE)
 EXPIRED_RE = re.compile(r"suppression #\d+[^\n]*?expired on \d{4}-\d{2}-\d{2}")
+# Only the pack's disclosure policies (names ending so, as sovereign-guard's do) speak for
+# suppressions. Any other message may quote text the program controls (a metadata key, a name),
+# so a record found there is never believed: believing it would hide a violation.
+DISCLOSURE_SUFFIX = "suppression-enforce-disclosure"
 
 
 def applied_record(message: str) -> dict[str, Any] | None:
-    match = RECORD_RE.search(message)
-    if not match:
+    # The pack writes the record last; earlier lines may quote a violation's text.
+    matches = RECORD_RE.findall(message)
+    if not matches:
         return None
     try:
-        record = json.loads(match.group(1))
+        record = json.loads(matches[-1])
     except json.JSONDecodeError:
         return None
     if not isinstance(record, dict) or not isinstance(record.get("policy"), str):
@@ -44,17 +50,23 @@ def applied_record(message: str) -> dict[str, Any] | None:
 def expired(findings: list[Finding]) -> list[str]:
     """The pack's own words for every expired suppression it refused."""
     found: list[str] = []
+    # Read from any message: a forged one can only fail the run (exit 2), never pass it.
     for _, _, diag in findings:
         found += EXPIRED_RE.findall(diag.message)
     return sorted(set(found))
 
 
-def split(findings: list[Finding]) -> tuple[list[Finding], list[tuple[dict[str, Any], Finding]]]:
-    """(violations, applied suppressions as (record, the disclosing diagnostic))."""
+def split(findings: list[Finding], pack: str) -> tuple[list[Finding], list[tuple[dict[str, Any], Finding]]]:
+    """(violations, applied suppressions as (record, the disclosing diagnostic)).
+
+    Only the pack's own disclosure policies can report a suppression.
+    """
     violations: list[Finding] = []
     applied: list[tuple[dict[str, Any], Finding]] = []
     for finding in findings:
-        record = applied_record(finding[2].message)
+        diag = finding[2]
+        trusted = diag.policyName.endswith(DISCLOSURE_SUFFIX) and diag.policyPackName == pack
+        record = applied_record(diag.message) if trusted else None
         if record is None:
             violations.append(finding)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -437,35 +438,49 @@ def port_range(ports: str | int | None) -> tuple[int, int] | None:
     return (lo, hi) if 1 <= lo <= hi <= 65535 else None
 
 
-def read_pulumi_config() -> dict[str, Any]:
-    """The raw values of this project's namespace, as the engine passed them."""
+def _all_config() -> dict[str, Any]:
     # pulumi.Config has no way to list keys, and unknown keys must be seen to catch typos. The
     # language host passes config in PULUMI_CONFIG; mocks and the automation API set it in-process.
     from pulumi.runtime import config as runtime_config
 
-    merged = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+
+
+def read_pulumi_config() -> dict[str, Any]:
+    """The raw values of this project's namespace, as the engine passed them."""
     prefix = f"{PROJECT}:"
-    return {k[len(prefix) :]: v for k, v in merged.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in _all_config().items() if k.startswith(prefix)}
 
 
-def check_secrets_are_secret(raw: Mapping[str, Any]) -> None:
-    """A credential or key material written in plaintext in a stack file has already leaked."""
+# Config keys of any namespace that hold credentials (openstack:password, openstack:token,
+# openstack:applicationCredentialSecret, ...), beside this project's own secret keys.
+_CREDENTIAL_KEY = re.compile(r"(?i)(password|passwd|token|secret|private_?key|access_?key)")
+
+
+def check_secrets_are_secret(config: Mapping[str, Any]) -> None:
+    """A credential or key material written in plaintext in a stack file has already leaked.
+
+    `config` holds every namespaced key the engine passed.
+    """
     from pulumi.runtime import config as runtime_config
 
     # The language host lists secret keys in PULUMI_CONFIG_SECRET_KEYS; mocks set them in-process.
     from_env = set(runtime_config.get_config_secret_keys_env())
-    for name in sorted(SECRET_KEYS & set(raw)):
-        if not (runtime_config.is_config_secret(key(name)) or key(name) in from_env):
+    ours = {key(name) for name in SECRET_KEYS}
+    for full in sorted(config):
+        name = full.split(":", 1)[-1]
+        if full not in ours and not _CREDENTIAL_KEY.search(name):
+            continue
+        if not (runtime_config.is_config_secret(full) or full in from_env):
             raise ConfigError(
-                key(name),
+                full,
                 None,
-                f"a secret value: set it with `pulumi config set --secret {name}` (this one is in "
+                f"a secret value: set it with `pulumi config set --secret {full}` (this one is in "
                 "plaintext in the stack file: treat it as disclosed and replace it)",
                 secret=True,
             )
 
 
 def load_stack_config() -> StackConfig:
-    raw = read_pulumi_config()
-    check_secrets_are_secret(raw)
-    return parse_stack_config(raw)
+    check_secrets_are_secret(_all_config())
+    return parse_stack_config(read_pulumi_config())

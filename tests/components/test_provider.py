@@ -48,11 +48,27 @@ def test_os_insecure_in_the_environment_cannot_turn_tls_off(monkeypatch: pytest.
     assert inputs["authUrl"] == "https://auth.cloud.ovh.net/v3"
 
 
-@pytest.mark.parametrize("name", ["openstackApplicationCredentialSecret", "importedKeys"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"{PROJECT}:openstackApplicationCredentialSecret",
+        f"{PROJECT}:importedKeys",
+        "openstack:password",
+        "openstack:token",
+        "openstack:applicationCredentialSecret",
+    ],
+)
 def test_secret_keys_set_in_plaintext_are_refused(name: str) -> None:
     import pulumi
 
-    config = as_cli_config(stack_copy("dev")) | {f"{PROJECT}:{name}": CREDENTIAL}
-    with pytest.raises(pulumi.RunError, match=f"sovereign-landing-zone:{name}.*--secret") as caught:
+    config = as_cli_config(stack_copy("dev")) | {name: CREDENTIAL}
+    with pytest.raises(pulumi.RunError, match=f"'{name}'.*--secret") as caught:
         run_program(REPO, project=PROJECT, stack="dev", config=config)
     assert CREDENTIAL not in str(caught.value)
+
+
+def test_the_same_credentials_as_secrets_are_accepted() -> None:
+    names = ["openstack:password", "openstack:token"]
+    config = as_cli_config(stack_copy("dev")) | dict.fromkeys(names, CREDENTIAL)
+    regs = run_program(REPO, project=PROJECT, stack="dev", config=config, secret_keys=names)
+    assert any(r.type == "pulumi:providers:openstack" for r in regs)

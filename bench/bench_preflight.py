@@ -6,7 +6,7 @@ For each size, a fresh process runs preflight once (as `python -m preflight` wou
 generated into a temporary directory, and the figures are printed: wall time, the program run
 (including its imports) and the policy evaluation (pack connection, Configure, every Analyze,
 AnalyzeStack), peak memory of preflight and of the pack process, and resources per second.
-The pack is tests/preflight/fixtures/project/policies unless --policy-pack names another.
+The pack is the real sovereign-guard (policies/) unless --policy-pack names another.
 Prints figures only; nothing here is a timed test.
 """
 
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_PACK = REPO / "tests" / "preflight" / "fixtures" / "project" / "policies"
+DEFAULT_PACK = REPO / "policies"
 
 PROGRAM = '''"""Synthetic tenants: a network, its security, a server, storage and a secret each."""
 

@@ -247,7 +247,7 @@ def test_floating_ip_baseline_bastion() -> None:
 def test_floating_ip_on_other_instance() -> None:
     world = fip_world(["role:app"], {"role": "app"})
     result = run_stack(net.FLOATING_IPS, world)
-    assert "bastion-vm, which is not the bastion" in result.text()
+    assert "'bastion-vm', which is not the bastion" in result.text()
     assert result.reported_urns == [world[3].urn]
 
 
@@ -260,6 +260,79 @@ def test_floating_ip_compute_association() -> None:
         deps={"instanceId": [vm]},
     )
     assert run_stack(net.FLOATING_IPS, [vm, assoc]).violations
+
+
+FIP = "openstack:networking/floatingIp:FloatingIp"
+COMPUTE_FIP_ASSOC = "openstack:compute/floatingIpAssociate:FloatingIpAssociate"
+
+
+def test_floating_ip_baseline_program_shape() -> None:
+    # The program's bastion: FloatingIp without portId, FloatingIpAssociate(port_id=port.id) on the port
+    # of an instance with metadata role=bastion and tag role:bastion.
+    world = fip_world(["role:bastion"], {"role": "bastion"})
+    result = run_stack(net.FLOATING_IPS, world)
+    assert result.ok and result.not_applicable is None
+
+
+@pytest.mark.parametrize(
+    ("tags", "metadata", "ok"),
+    [(["role:bastion"], {}, True), ([], {"role": "bastion"}, True), (["role:app"], {"role": "app"}, False)],
+)
+def test_floating_ip_port_taken_from_the_instance(
+    tags: list[str], metadata: dict[str, str], ok: bool
+) -> None:
+    # networking.FloatingIpAssociate(port_id=vm.networks.apply(lambda n: n[0].port)): the dependency is
+    # the Instance itself.
+    vm = stack_resource(INSTANCE, "vm", {"tags": tags, "metadata": metadata})
+    assoc = stack_resource(
+        FIP_ASSOC, "assoc", {"portId": UNKNOWN, "floatingIp": "203.0.113.9"}, deps={"portId": [vm]}
+    )
+    result = run_stack(net.FLOATING_IPS, [vm, assoc])
+    if ok:
+        assert result.ok, result
+    else:
+        assert "'vm', which is not the bastion" in result.text()
+        assert result.reported_urns == [assoc.urn]
+
+
+@pytest.mark.parametrize(
+    ("type_", "props", "expected"),
+    [
+        (FIP, {"pool": "Ext-Net", "portId": "2f1c-literal-port-id"}, "literal or external id"),
+        (
+            FIP_ASSOC,
+            {"portId": "2f1c-literal-port-id", "floatingIp": "203.0.113.9"},
+            "literal or external id",
+        ),
+        (FIP_ASSOC, {"floatingIp": "203.0.113.9"}, "no portId"),
+        (
+            COMPUTE_FIP_ASSOC,
+            {"instanceId": "0b7e-literal-vm-id", "floatingIp": "x"},
+            "literal or external id",
+        ),
+    ],
+)
+def test_floating_ip_untraceable_target_fails_closed(
+    type_: str, props: dict[str, Any], expected: str
+) -> None:
+    bastion = fip_world(["role:bastion"], {"role": "bastion"})
+    stray = stack_resource(type_, "stray", props)
+    result = run_stack(net.FLOATING_IPS, [*bastion, stray])
+    assert result.reported_urns == [stray.urn], result
+    assert "cannot be traced to the bastion" in result.text() and expected in result.text()
+
+
+def test_floating_ip_on_a_port_no_instance_uses_fails_closed() -> None:
+    port = stack_resource(PORT, "spare-port", {"portSecurityEnabled": True})
+    fip = stack_resource(FIP, "fip", {"pool": "Ext-Net", "portId": UNKNOWN}, deps={"portId": [port]})
+    result = run_stack(net.FLOATING_IPS, [port, fip])
+    assert "'spare-port' is attached to no instance" in result.text()
+
+
+def test_floating_ip_from_another_resource_type_fails_closed() -> None:
+    other = stack_resource("openstack:loadbalancer/loadBalancer:LoadBalancer", "lb", {})
+    assoc = stack_resource(FIP_ASSOC, "assoc", {"portId": UNKNOWN}, deps={"portId": [other]})
+    assert "not from a port or an instance" in run_stack(net.FLOATING_IPS, [other, assoc]).text()
 
 
 def test_floating_ip_not_applicable_without_floating_ips() -> None:

@@ -7,8 +7,16 @@ needed by several policies, so they live in the config of one policy,
 Analyze call the SDK runs the policies in order on one thread, so that policy publishes the parsed
 settings before any other policy reads them, and AnalyzeStack comes after every Analyze.
 When it has not run (a unit test, or the policy disabled), `current()` falls back to safe
-defaults: the environment from the stack name (unknown means prod), nothing exposed, no
-approved endpoint, no suppression.
+defaults: the environment from the stack name and the program's config (unknown means prod),
+nothing exposed, no approved endpoint, no suppression.
+
+The environment is the strictest of three sources, so that no single label can relax the
+production checks: the settings' `environment`, the stack name, and the program's own
+`<project>:environment` config. The stack name and the program config are read from PULUMI_STACK,
+PULUMI_PROJECT and PULUMI_CONFIG, the variables the CLI (and preflight) set for the pack process
+and from which `python -m pulumi.policy` configures the runtime (`pulumi.get_stack()`,
+`pulumi.runtime.get_config`); reading the environment directly gives the same values without
+depending on runtime state another import may have set.
 """
 
 from __future__ import annotations
@@ -52,7 +60,10 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "environment": {
         "type": "string",
         "enum": list(ENVIRONMENTS),
-        "description": "dev, staging or prod; absent: from the stack name, unknown names count as prod",
+        "description": (
+            "dev, staging or prod; the strictest of this, the stack name and the program's "
+            "<project>:environment applies; absent and an unknown stack name: prod"
+        ),
     },
     "exposedZones": {
         "type": "array",
@@ -137,7 +148,8 @@ class ApprovedEndpoint:
 class Settings:
     environment: str
     environment_source: str
-    """'config', 'stack name' or 'default (unknown stack name)'."""
+    """Where the environment came from: 'config', "stack name 'prod'", 'program config
+    <project>:environment' (joined with 'and' when several agree), or the unknown-stack default."""
     exposed_zones: frozenset[str] = frozenset()
     admin_zones: frozenset[str] = frozenset({"admin"})
     admin_source_cidrs: tuple[IpNetwork, ...] = ()
@@ -155,15 +167,104 @@ class Settings:
         return self.environment == "prod"
 
 
-def environment_from_stack(stack: str | None) -> tuple[str, str]:
+PROD_WORDS = frozenset(w for w, e in STACK_NAME_ENVIRONMENTS.items() if e == "prod") | {"live"}
+RANK = {env: i for i, env in enumerate(ENVIRONMENTS)}
+UNKNOWN_STACK = "default (unknown stack name counts as prod)"
+
+
+def stack_name_environment(stack: str | None) -> str | None:
+    """What the stack name says, or None when it says nothing recognisable.
+
+    A production word anywhere in the name makes it prod ("prod-eu", "acme-prod-2", "live");
+    otherwise the whole name or its last `-`/`_`/`.` word decides ("acme-dev")."""
     name = (stack or "").strip().lower()
+    words = [w.rstrip("0123456789") for w in re.split(r"[-_.]", name)] if name else []
+    if name in PROD_WORDS or any(w in PROD_WORDS for w in words):
+        return "prod"
     if name in STACK_NAME_ENVIRONMENTS:
-        return STACK_NAME_ENVIRONMENTS[name], "stack name"
-    # "acme-prod", "eu.dev": the last dotted or dashed word decides; anything else is production.
-    last = re.split(r"[-_.]", name)[-1] if name else ""
-    if last in STACK_NAME_ENVIRONMENTS:
-        return STACK_NAME_ENVIRONMENTS[last], "stack name"
-    return "prod", "default (unknown stack name counts as prod)"
+        return STACK_NAME_ENVIRONMENTS[name]
+    if words and words[-1] in STACK_NAME_ENVIRONMENTS:
+        return STACK_NAME_ENVIRONMENTS[words[-1]]
+    return None
+
+
+def environment_from_stack(stack: str | None) -> tuple[str, str]:
+    env = stack_name_environment(stack)
+    return (env, "stack name") if env else ("prod", UNKNOWN_STACK)
+
+
+def program_environment(
+    program_config: Mapping[str, Any] | None = None, project: str | None = None
+) -> tuple[str | None, str]:
+    """The program's own `<project>:environment` config value (raw text) and its key.
+
+    Defaults: PULUMI_CONFIG (JSON of "ns:key" to string) and PULUMI_PROJECT, as the CLI passes them
+    to the pack process."""
+    if project is None:
+        project = os.environ.get("PULUMI_PROJECT") or ""
+    key = f"{project}:environment"
+    if program_config is None:
+        try:
+            loaded = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
+        except ValueError:
+            loaded = {}
+        program_config = loaded if isinstance(loaded, Mapping) else {}
+    if not project:
+        return None, key
+    value = program_config.get(key)
+    if value is None:
+        return None, key
+    return str(value), key
+
+
+def resolve_environment(
+    configured: Any,
+    stack: str | None,
+    program_value: str | None,
+    program_key: str,
+    problems: list[str],
+) -> tuple[str, str]:
+    """The strictest of the settings' environment, the stack name and the program config.
+
+    A declared value that is not an environment counts as prod; declarations that disagree are
+    recorded as a problem (a mandatory violation of the settings policy)."""
+    declared: list[tuple[str, str]] = []  # (environment, source)
+    if configured is not None:
+        if configured in ENVIRONMENTS:
+            declared.append((str(configured), "config"))
+        else:
+            problems.append(
+                f"'environment' {configured!r} is not one of {', '.join(ENVIRONMENTS)}; treated as prod"
+            )
+            declared.append(("prod", "config (invalid, treated as prod)"))
+    from_stack = stack_name_environment(stack)
+    if from_stack is not None:
+        declared.append((from_stack, f"stack name {stack!r}"))
+    if program_value is not None:
+        text = program_value.strip().lower()
+        env = text if text in ENVIRONMENTS else STACK_NAME_ENVIRONMENTS.get(text)
+        if env is None:
+            problems.append(
+                f"program config {program_key} = {program_value!r} is not one of "
+                f"{', '.join(ENVIRONMENTS)}; treated as prod"
+            )
+            env = "prod"
+        declared.append((env, f"program config {program_key}"))
+    candidates = list(declared)
+    if configured is None and from_stack is None:
+        candidates.append(("prod", UNKNOWN_STACK))
+    if not candidates:  # unreachable: a missing config and stack name add the default above
+        return "prod", UNKNOWN_STACK
+    strictest = max(RANK[env] for env, _ in candidates)
+    environment = ENVIRONMENTS[strictest]
+    source = " and ".join(src for env, src in candidates if env == environment)
+    if len({env for env, _ in declared}) > 1:
+        said = "; ".join(f"{src} says {env}" for env, src in declared)
+        problems.append(
+            f"the environment sources disagree ({said}); the strictest, {environment}, applies: make the "
+            "policy config's environment, the stack name and the program config agree"
+        )
+    return environment, source
 
 
 def parse_cidr(text: Any) -> tuple[IpNetwork | None, str | None]:
@@ -207,23 +308,26 @@ def parse(
     *,
     stack: str | None = None,
     today: dt.date | None = None,
+    program_config: Mapping[str, Any] | None = None,
+    project: str | None = None,
 ) -> Settings:
-    """Settings from the settings policy's config; never raises, every problem is recorded."""
+    """Settings from the settings policy's config; never raises, every problem is recorded.
+
+    `stack`, `program_config` and `project` default to PULUMI_STACK, PULUMI_CONFIG and
+    PULUMI_PROJECT."""
     config = dict(config or {})
     today = today or clock.today()
     problems: list[str] = []
     cat = catalogue.load()
 
-    env = config.get("environment")
-    if env is None:
-        environment, source = environment_from_stack(
-            stack if stack is not None else os.environ.get("PULUMI_STACK")
-        )
-    elif env in ENVIRONMENTS:
-        environment, source = str(env), "config"
-    else:
-        problems.append(f"'environment' {env!r} is not one of {', '.join(ENVIRONMENTS)}; treated as prod")
-        environment, source = "prod", "config (invalid, treated as prod)"
+    program_value, program_key = program_environment(program_config, project)
+    environment, source = resolve_environment(
+        config.get("environment"),
+        stack if stack is not None else os.environ.get("PULUMI_STACK"),
+        program_value,
+        program_key,
+        problems,
+    )
 
     exposed = _strings(config.get("exposedZones"), "exposedZones", problems)
     admin_zones = _strings(config.get("adminZones", ["admin"]), "adminZones", problems)
@@ -328,7 +432,8 @@ _cache_key: str | None = None
 def publish_from_config(config: Mapping[str, Any] | None, known_policies: Iterable[str]) -> Settings:
     """Parse (cached on the config's content and today's date) and publish."""
     global _current, _cache_key
-    key = json.dumps(config or {}, sort_keys=True, default=str) + "|" + clock.today().isoformat()
+    env = [os.environ.get(k, "") for k in ("PULUMI_STACK", "PULUMI_PROJECT", "PULUMI_CONFIG")]
+    key = json.dumps([config or {}, clock.today().isoformat(), env], sort_keys=True, default=str)
     with _lock:
         if _current is not None and key == _cache_key:
             return _current
@@ -349,5 +454,8 @@ def current() -> Settings:
     with _lock:
         if _current is not None:
             return _current
-    environment, source = environment_from_stack(os.environ.get("PULUMI_STACK"))
+    program_value, program_key = program_environment()
+    environment, source = resolve_environment(
+        None, os.environ.get("PULUMI_STACK"), program_value, program_key, []
+    )
     return Settings(environment=environment, environment_source=source)

@@ -187,6 +187,8 @@ def _pinned_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every test starts on TODAY, in stack dev, with empty settings and an empty disclosure queue."""
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     monkeypatch.setenv("PULUMI_STACK", STACK)
+    monkeypatch.delenv("PULUMI_CONFIG", raising=False)
+    monkeypatch.delenv("PULUMI_PROJECT", raising=False)
     use_settings({})
     framework.reset_queue()
     yield

@@ -294,3 +294,27 @@ def test_analyze_stack_compliant_baseline(pack: PackSession) -> None:
     good = analyzer_resource(RULE_TYPE, "https-dmz", HTTPS_IN, {"securityGroupId": [dmz.urn]})
     response = analyze_stack(pack, [dmz, good])
     assert mandatory(response) == []
+
+
+def test_prod_stack_name_beats_a_dev_policy_file_in_the_pack_process() -> None:
+    """PULUMI_STACK=prod reaches the pack process (pulumi.policy configures the runtime from it):
+    a policy file saying dev does not switch the production checks off."""
+    with pytest.MonkeyPatch.context() as env:
+        for key in [k for k in os.environ if k.startswith(("PULUMI_", "OS_"))]:
+            env.delenv(key)
+        process = PackProcess(load_pack_project(PACK_DIR), project=PROJECT, stack="prod", config={})
+    try:
+        session = PackSession(process, process.wait_port(30), rpc_timeout=RPC_TIMEOUT)
+        try:
+            configure(session, CONFIG)  # "environment": "dev"
+            found = mandatory(analyze(session, explicit_provider_request()))
+        finally:
+            session.close()
+    finally:
+        process.close()
+    names = {name for name, _ in found}
+    assert "sovereignty-offer-require-qualification" in names, found
+    assert any(
+        n == "hygiene-policy-config-require-validity" and "environment sources disagree" in m
+        for n, m in found
+    ), found

@@ -56,9 +56,92 @@ def test_environment_from_stack_name_unknown_is_prod(stack: str, environment: st
     assert settings.parse({}, framework.REGISTRY, stack=stack, today=TODAY).environment == environment
 
 
-def test_environment_from_config_wins() -> None:
-    parsed = settings.parse({"environment": "prod"}, framework.REGISTRY, stack="dev", today=TODAY)
-    assert (parsed.environment, parsed.environment_source) == ("prod", "config")
+def parse_env(config: dict[str, Any], stack: str, program: str | None = None) -> settings.Settings:
+    program_config = {} if program is None else {"sovereign-landing-zone:environment": program}
+    return settings.parse(
+        config,
+        framework.REGISTRY,
+        stack=stack,
+        today=TODAY,
+        program_config=program_config,
+        project="sovereign-landing-zone",
+    )
+
+
+def disagreement(parsed: settings.Settings) -> list[str]:
+    return [p for p in parsed.problems if "environment sources disagree" in p]
+
+
+@pytest.mark.parametrize(
+    ("config", "stack", "program"),
+    [
+        ({"environment": "dev"}, "dev", "dev"),
+        ({"environment": "prod"}, "prod", "prod"),
+        ({}, "acme-dev", None),
+    ],
+)
+def test_environment_sources_that_agree(config: dict[str, Any], stack: str, program: str | None) -> None:
+    parsed = parse_env(config, stack, program)
+    assert parsed.environment == (config.get("environment") or "dev")
+    assert parsed.problems == ()
+
+
+def test_environment_config_on_an_unknown_stack_name_is_not_a_disagreement() -> None:
+    parsed = parse_env({"environment": "dev"}, "alice", None)
+    assert (parsed.environment, parsed.environment_source, parsed.problems) == ("dev", "config", ())
+
+
+@pytest.mark.parametrize(
+    ("config", "stack", "program", "source"),
+    [
+        ({"environment": "dev"}, "prod", None, "stack name 'prod'"),  # the reviewer's case
+        ({"environment": "dev"}, "production", "dev", "stack name 'production'"),
+        ({"environment": "staging"}, "prod-eu", None, "stack name 'prod-eu'"),  # prod word anywhere
+        ({"environment": "dev"}, "dev", "prod", "program config sovereign-landing-zone:environment"),
+        ({}, "dev", "production", "program config sovereign-landing-zone:environment"),
+        ({"environment": "prod"}, "dev", "dev", "config"),
+    ],
+)
+def test_environment_strictest_source_wins_and_disagreement_is_a_problem(
+    config: dict[str, Any], stack: str, program: str | None, source: str
+) -> None:
+    parsed = parse_env(config, stack, program)
+    assert (parsed.environment, parsed.environment_source) == ("prod", source)
+    assert len(disagreement(parsed)) == 1, parsed.problems
+    assert "the strictest, prod, applies" in disagreement(parsed)[0]
+
+
+def test_environment_invalid_program_config_counts_as_prod() -> None:
+    parsed = parse_env({"environment": "dev"}, "dev", "live-ish")
+    assert parsed.environment == "prod"
+    assert any("'live-ish' is not one of dev, staging, prod" in p for p in parsed.problems)
+
+
+def test_environment_read_from_the_pack_process_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What the CLI and preflight set for the pack process (pulumi.policy copies them into the runtime).
+    monkeypatch.setenv("PULUMI_STACK", "dev")
+    monkeypatch.setenv("PULUMI_PROJECT", "sovereign-landing-zone")
+    monkeypatch.setenv("PULUMI_CONFIG", '{"sovereign-landing-zone:environment": "prod"}')
+    parsed = settings.parse({"environment": "dev"}, framework.REGISTRY, today=TODAY)
+    assert parsed.environment == "prod" and disagreement(parsed)
+    settings.publish(None)
+    assert settings.current().environment == "prod"  # the fallback without the settings policy too
+
+
+def test_prod_stack_with_a_dev_policy_file_still_requires_qualification(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PULUMI_STACK", "prod")
+    settings.publish(None)
+    results = run_pack("pulumi:providers:openstack", DEV_PROVIDER, {"environment": "dev"}, prov=None)
+    assert "not SecNumCloud-qualified" in results["sovereignty-offer-require-qualification"].text()
+    problems = results[hygiene.SETTINGS_POLICY].violations
+    assert any(v.startswith("policy config: the environment sources disagree") for v in problems), problems
+    # Not applicable when every source says dev.
+    monkeypatch.setenv("PULUMI_STACK", "dev")
+    results = run_pack("pulumi:providers:openstack", DEV_PROVIDER, {"environment": "dev"}, prov=None)
+    assert results["sovereignty-offer-require-qualification"].not_applicable
+    assert results[hygiene.SETTINGS_POLICY].ok
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Data protection: which data a provider-held key may protect, and which buckets keep versions."""
+"""Data protection: which data a provider-held key may protect, which buckets keep versions, and
+which resources must be protected against deletion."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from .encryption import SECRET, require_key_material
+from .encryption import SECRET, VOLUME, require_key_material
 from .framework import Context, Meta, resource_policy
 from .sovereignty import BUCKET_TYPE
 from .values import get_bool, get_map, get_str
@@ -115,4 +116,59 @@ VERSIONING = resource_policy(
     _versioning,
 )
 
-POLICIES = (KMS_DATA_CLASS, VERSIONING)
+# Resources whose deletion destroys data or the key that decrypts it: key material generated into
+# the state (random), Barbican secrets, Cinder volumes, and the S3 buckets of EncryptedBucket.
+STATEFUL_TYPES = {
+    "random:index/randomBytes:RandomBytes": "key material generated into the state",
+    "random:index/randomPassword:RandomPassword": "key material generated into the state",
+    SECRET: "a Barbican secret",
+    VOLUME: "a block-storage volume",
+    BUCKET_TYPE: "a bucket and its objects",
+}
+
+
+def _protect(ctx: Context) -> Iterator[str]:
+    rtype = ctx.args.resource_type
+    types = {str(t) for t in ctx.config.get("resourceTypes") or ()}
+    if rtype not in types:
+        return
+    if getattr(ctx.args.opts, "protect", False) is True:
+        return
+    what = STATEFUL_TYPES.get(rtype, "a stateful resource")
+    yield (
+        f"{what} without protect: `pulumi destroy`, a removed line of code or a replacement would delete "
+        "it, and with a key every object it encrypts becomes unreadable (an unplanned crypto-shredding); "
+        "set protect=True (the components' default)"
+    )
+
+
+STATEFUL_PROTECT = resource_policy(
+    Meta(
+        name="data-protection-stateful-require-protect",
+        description=(
+            "Key material, Barbican secrets, volumes and buckets carry the protect option, so that no "
+            "update or destroy deletes them by accident."
+        ),
+        severity=Severity.HIGH,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Keep protect=True (CustomerHeldKeys, EncryptedVolume and EncryptedBucket set it by default). "
+            "For a planned erasure by crypto-shredding (end of contract, key rotation), add a reasoned, "
+            "expiring suppression for the resources concerned, then unprotect and destroy them."
+        ),
+        references=("snc-19.4", "snc-12.5"),
+        config={
+            "resourceTypes": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "default": list(STATEFUL_TYPES),
+                "description": "Resource types that must be protected",
+            }
+        },
+        tags=("data-protection",),
+        types=tuple(STATEFUL_TYPES),
+    ),
+    _protect,
+)
+
+POLICIES = (KMS_DATA_CLASS, VERSIONING, STATEFUL_PROTECT)

@@ -70,6 +70,13 @@ REFERENCES: dict[str, Reference] = {
         _ref("snc-10.5.c", SNC, SNC_V, "10.5.c", "Keys kept in a security container"),
         _ref("snc-10.5.d", SNC, SNC_V, "10.5.d", "Administration secrets kept in a security container"),
         _ref("snc-12.3.a", SNC, SNC_V, "12.3.a", "Production separated from development"),
+        _ref(
+            "snc-12.5",
+            SNC,
+            SNC_V,
+            "12.5",
+            "Backup of information (section): data the customer relies on stays recoverable",
+        ),
         _ref("snc-12.5.d", SNC, SNC_V, "12.5.d", "Backups under the same localisation rules"),
         _ref("snc-12.6.c", SNC, SNC_V, "12.6.c", "Events kept at least six months"),
         _ref(

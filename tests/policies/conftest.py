@@ -85,9 +85,9 @@ def provider(
     return PolicyProviderResource(type_, wire(props), urn(type_, name), name)
 
 
-def options(additional_secret_outputs: Sequence[str] = ()) -> PolicyResourceOptions:
+def options(additional_secret_outputs: Sequence[str] = (), protect: bool = False) -> PolicyResourceOptions:
     return PolicyResourceOptions(
-        False, [], None, [], PolicyCustomTimeouts(0, 0, 0), list(additional_secret_outputs), None
+        protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), list(additional_secret_outputs), None
     )
 
 
@@ -269,12 +269,14 @@ def analyze_request(
     prov: tuple[str, str, Mapping[str, Any]] | None = None,
     additional_secret_outputs: Sequence[str] = (),
     stack: str = STACK,
+    protect: bool = False,
 ) -> Any:
     from pulumi.runtime.proto import analyzer_pb2
 
     request = analyzer_pb2.AnalyzeRequest(type=type_, name=name, urn=urn(type_, name, stack))
     request.properties.update(dict(props))
     request.options.additionalSecretOutputs.extend(additional_secret_outputs)
+    request.options.protect = protect
     if prov is not None:
         ptype, pname, pprops = prov
         request.provider.type = ptype

@@ -335,3 +335,53 @@ def test_bucket_not_applicable() -> None:
     internal = {**HEALTH_BUCKET, "dataClass": "internal", "purpose": "data", "versioning": False}
     assert run(data_protection.VERSIONING, BUCKET_TYPE, internal).not_applicable
     assert run(access.PUBLIC_BUCKET, VOLUME, {"blockPublicAccess": False}).ok
+
+
+# --- data-protection-stateful-require-protect -------------------------------------------------
+
+KEY_SECRET = {
+    "name": "objects-g1",
+    "secretType": "symmetric",
+    "algorithm": "aes",
+    "bitLength": 256,
+    "payload": secret("a2V5"),
+    "payloadContentType": "application/octet-stream",
+    "payloadContentEncoding": "base64",
+}
+STATEFUL = [
+    ("random:index/randomBytes:RandomBytes", {"length": 32}),
+    ("random:index/randomPassword:RandomPassword", {"length": 48, "special": True}),
+    (SECRET, KEY_SECRET),
+    (VOLUME, {"size": 100, "volumeType": "classic-luks"}),
+    (BUCKET_TYPE, HEALTH_BUCKET),
+]
+
+
+@pytest.mark.parametrize(("type_", "props"), STATEFUL, ids=[t for t, _ in STATEFUL])
+def test_protect_baseline(type_: str, props: dict[str, Any]) -> None:
+    opts = options(BUCKET_SECRETS if type_ == BUCKET_TYPE else (), protect=True)
+    assert run(data_protection.STATEFUL_PROTECT, type_, props, opts=opts).ok
+
+
+@pytest.mark.parametrize(("type_", "props"), STATEFUL, ids=[t for t, _ in STATEFUL])
+def test_protect_violation(type_: str, props: dict[str, Any]) -> None:
+    result = run(data_protection.STATEFUL_PROTECT, type_, props, opts=options(protect=False))
+    assert len(result.violations) == 1 and "without protect" in result.text(), result
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [INSTANCE, "openstack:compute/keypair:Keypair", "openstack:networking/port:Port", OS_PROVIDER],
+)
+def test_protect_not_applicable_to_stateless_resources(type_: str) -> None:
+    # The bastion's boot volume lives inside the Instance's blockDevices: ephemeral by design.
+    props = BASTION if type_ == INSTANCE else {}
+    result = run(data_protection.STATEFUL_PROTECT, type_, props, opts=options(protect=False))
+    assert result.ok and not result.violations
+
+
+def test_protect_types_are_configurable() -> None:
+    config = {"resourceTypes": [VOLUME]}
+    result = run(data_protection.STATEFUL_PROTECT, SECRET, KEY_SECRET, config=config)
+    assert result.ok
+    assert run(data_protection.STATEFUL_PROTECT, VOLUME, {"size": 1}, config=config).violations

@@ -168,6 +168,16 @@ def test_mandatory_violations_over_grpc(pack: PackSession) -> None:
             ),
             "sovereignty-provider-restrict-endpoint",
         ),
+        (
+            # options.protect reaches the pack: an unprotected volume is refused.
+            analyze_request(
+                "openstack:blockstorage/volume:Volume",
+                "unprotected",
+                {"size": 20, "volumeType": "classic-luks"},
+                prov=EXPLICIT,
+            ),
+            "data-protection-stateful-require-protect",
+        ),
     ]
     for request, policy in cases:
         found = mandatory(analyze(pack, request))
@@ -193,6 +203,7 @@ def test_compliant_baselines_have_no_mandatory_violation(pack: PackSession) -> N
             "v",
             {"size": 20, "volumeType": "classic-luks"},
             prov=EXPLICIT,
+            protect=True,
         ),
         analyze_request(
             BUCKET_TYPE,
@@ -200,6 +211,7 @@ def test_compliant_baselines_have_no_mandatory_violation(pack: PackSession) -> N
             {**HEALTH_BUCKET, "endpointUrl": "https://s3.gra11.io.cloud.ovh.net", "region": "gra11"},
             prov=("pulumi:providers:pulumi-python", "default", {}),
             additional_secret_outputs=BUCKET_SECRETS,
+            protect=True,
         ),
         analyze_request("sovereign:network:SegmentedNetwork", "lz-net", {}),
     ]

@@ -1,10 +1,15 @@
 """Access: no instance passwords, no project-wide key reads, no plaintext credentials, no public buckets.
 
-The Python policy SDK removes secret markers before a policy runs, so a policy cannot tell a
-secret input from a plaintext one. What it can see, and what this module checks:
+The Python policy SDK unwraps secrets before a policy runs (pulumi_policy deserializes Analyze
+properties without its secrets-preserving proxy), so a policy cannot tell a secret input from a
+plaintext one. What it can see, and what this module checks:
 - credential-named provider inputs must be declared in additionalSecretOutputs (or be secret by
-  the provider's schema, like openstack's password), the program's visible promise that they
-  stay encrypted in state;
+  the provider's schema, like openstack's password). That declaration is NOT proof of encryption:
+  the engine marks only the resource's OUTPUTS secret, and an input sent in plaintext may stay in
+  clear in the state's inputs. The check takes the declaration as the program's visible statement,
+  and the message and remediation require the value itself to be sent as a secret
+  (`pulumi.Output.secret(...)`, or secret config read with `require_secret`), which the pack
+  cannot verify;
 - values shaped like credentials (PEM private keys, cloud access keys, passwords in cloud-config,
   URLs with a password) never appear in provider inputs, user data or metadata, secret or not:
   user data and Nova metadata are readable from inside the instance.
@@ -102,7 +107,8 @@ def _metadata(props: Any) -> Iterator[str]:
 
 
 def _declared_secret(args: Any) -> set[str]:
-    """The inputs the program declared in additionalSecretOutputs."""
+    """The inputs the program declared in additionalSecretOutputs: a declaration the pack can see,
+    not proof that the input was sent as a secret (which the SDK hides from policies)."""
     return set(getattr(args.opts, "additional_secret_outputs", None) or ())
 
 
@@ -118,9 +124,12 @@ def _plaintext(ctx: Context) -> Iterator[str]:
                     continue
                 if is_set(props, key) and (_unknown(props, key) or _filled(props[key])):
                     yield (
-                        f"provider input {key} holds a credential that is not declared secret "
-                        "(additionalSecretOutputs); take it from the environment or pass it as a secret and "
-                        f"declare it: additional_secret_outputs=['{key}']"
+                        f"provider input {key!r} holds a credential not declared in additionalSecretOutputs; "
+                        "take it from the environment, or send it as a secret (pulumi.Output.secret(...), or "
+                        "secret config read with require_secret) and declare it: "
+                        f"additional_secret_outputs=[{key!r}]. The declaration alone does not encrypt it: "
+                        "the engine marks only outputs secret, and a plaintext input stays in clear in the "
+                        "state"
                     )
         yield from _scan("provider input", props)
         return
@@ -136,7 +145,12 @@ def _plaintext(ctx: Context) -> Iterator[str]:
     if rtype == BUCKET_TYPE:
         declared = _declared_secret(ctx.args)
         if is_set(props, "secretAccessKey") and "secretAccessKey" not in declared:
-            yield "secretAccessKey is not declared secret (additionalSecretOutputs)"
+            yield (
+                "secretAccessKey is not declared in additionalSecretOutputs; send it as a secret "
+                "(pulumi.Output.secret(...), or the EC2 credential's secret output) and declare it. The "
+                "declaration alone does not encrypt it: the engine marks only outputs secret, and a "
+                "plaintext input stays in clear in the state"
+            )
         return
     if rtype.startswith("openstack:"):
         yield from _metadata(props)
@@ -152,9 +166,12 @@ PLAINTEXT = resource_policy(
         severity=Severity.CRITICAL,
         level=EnforcementLevel.MANDATORY,
         remediation=(
-            "Take provider credentials from the environment (OS_APPLICATION_CREDENTIAL_*) or from secret "
-            "config, and declare them in additional_secret_outputs; deliver instance secrets at boot from "
-            "Barbican or a vault, never through user data or metadata."
+            "Take provider credentials from the environment (OS_APPLICATION_CREDENTIAL_*), or send them as "
+            "secrets (pulumi.Output.secret(...), or secret config read with require_secret) so that the "
+            "engine encrypts them in the state, and list them in additional_secret_outputs: the pack reads "
+            "that list as the program's declaration, but it marks only outputs secret and never encrypts a "
+            "plaintext input. Deliver instance secrets at boot from Barbican or a vault, never through user "
+            "data or metadata."
         ),
         references=("snc-10.5.d", "snc-10.5.c", "snc-19.2.d", "ssh-r17"),
         types=("pulumi:providers:*", INSTANCE, BUCKET_TYPE, "openstack:* (metadata)"),

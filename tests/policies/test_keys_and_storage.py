@@ -229,8 +229,8 @@ def test_plaintext_baselines() -> None:
 @pytest.mark.parametrize(
     ("type_", "props", "expected"),
     [
-        (OS_PROVIDER, DEV_PROVIDER, "applicationCredentialSecret holds a credential"),
-        (OS_PROVIDER, {**DEV_PROVIDER, "token": "gAAAAABl"}, "token holds a credential"),
+        (OS_PROVIDER, DEV_PROVIDER, "'applicationCredentialSecret' holds a credential"),
+        (OS_PROVIDER, {**DEV_PROVIDER, "token": "gAAAAABl"}, "'token' holds a credential"),
         (OS_PROVIDER, {**DEV_PROVIDER, "key": PEM}, "PEM private key"),
         (
             INSTANCE,
@@ -255,7 +255,7 @@ def test_plaintext_baselines() -> None:
             "URL with a password",
         ),
         (VOLUME, {"volumeType": "classic-luks", "metadata": {"api_key": "abcd1234"}}, "metadata.api_key"),
-        (BUCKET_TYPE, HEALTH_BUCKET, "secretAccessKey is not declared secret"),
+        (BUCKET_TYPE, HEALTH_BUCKET, "secretAccessKey is not declared in additionalSecretOutputs"),
     ],
 )
 def test_plaintext_violations(type_: str, props: dict[str, Any], expected: str) -> None:
@@ -264,10 +264,26 @@ def test_plaintext_violations(type_: str, props: dict[str, Any], expected: str) 
     assert expected in run(access.PLAINTEXT, type_, props, prov=prov, opts=declared).text()
 
 
+@pytest.mark.parametrize(
+    ("type_", "props", "prov"),
+    [(OS_PROVIDER, DEV_PROVIDER, None), (BUCKET_TYPE, HEALTH_BUCKET, "default-explicit")],
+)
+def test_plaintext_asks_for_a_secret_value_not_only_the_declaration(
+    type_: str, props: dict[str, Any], prov: str | None
+) -> None:
+    # additionalSecretOutputs marks outputs only: the message must not present it as encryption of
+    # the input, and must ask for the value to be sent as a secret.
+    text = run(access.PLAINTEXT, type_, props, prov=prov).text()
+    assert "pulumi.Output.secret" in text
+    assert "does not encrypt it" in text and "plaintext input stays in clear in the state" in text
+    assert "pulumi.Output.secret" in (access.PLAINTEXT.remediation_steps or "")
+    assert "never encrypts a plaintext input" in (access.PLAINTEXT.remediation_steps or "")
+
+
 def test_plaintext_unknown_credentials_during_preview() -> None:
     bucket = {**HEALTH_BUCKET, "secretAccessKey": UNKNOWN}
     assert run(access.PLAINTEXT, BUCKET_TYPE, bucket, opts=options(BUCKET_SECRETS)).ok
-    assert "not declared secret" in run(access.PLAINTEXT, BUCKET_TYPE, bucket).text()
+    assert "not declared in additionalSecretOutputs" in run(access.PLAINTEXT, BUCKET_TYPE, bucket).text()
     prov = {**DEV_PROVIDER, "applicationCredentialSecret": UNKNOWN}
     assert run(
         access.PLAINTEXT, OS_PROVIDER, prov, prov=None, opts=options(["applicationCredentialSecret"])

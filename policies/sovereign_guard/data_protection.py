@@ -7,12 +7,17 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from .encryption import SECRET, VOLUME, require_key_material
+from .encryption import (
+    DATA_CLASSES,
+    PROVIDER_KEY_CLASSES,
+    SECRET,
+    VOLUME,
+    needs_customer_key,
+    require_key_material,
+)
 from .framework import Context, Meta, resource_policy
 from .sovereignty import BUCKET_TYPE
 from .values import get_bool, get_map, get_str
-
-DATA_CLASSES = ("public", "internal", "sensitive", "health")
 
 
 def _kms_data_class(ctx: Context) -> Iterator[str]:
@@ -25,11 +30,14 @@ def _kms_data_class(ctx: Context) -> Iterator[str]:
     if not data_class:
         yield (
             "no data-class in metadata: a key held by the provider (Barbican) is allowed only for classes "
-            f"below {forbidden}; say which class it protects"
+            f"{' and '.join(PROVIDER_KEY_CLASSES)}; say which class it protects"
         )
     elif data_class not in DATA_CLASSES:
-        yield f"data-class {data_class!r} is not one of {list(DATA_CLASSES)}"
-    elif data_class in forbidden:
+        yield (
+            f"data-class {data_class!r} is not one of {list(DATA_CLASSES)}; treated as sensitive, which a "
+            "provider-held key may not protect"
+        )
+    elif needs_customer_key(data_class, forbidden):
         yield (
             f"a Barbican (provider-held) key for data class {data_class}: that class needs "
             "customer-held custody, "
@@ -55,7 +63,10 @@ KMS_DATA_CLASS = resource_policy(
                 "type": "array",
                 "items": {"type": "string"},
                 "default": ["sensitive", "health"],
-                "description": "Data classes whose keys the provider must not hold",
+                "description": (
+                    "Data classes whose keys the provider must not hold; every class other than public "
+                    "and internal always counts, so this list can only add"
+                ),
             }
         },
         types=(SECRET,),
@@ -73,8 +84,12 @@ def _versioning(ctx: Context) -> Iterator[str]:
     classes = [str(c) for c in ctx.config.get("dataClasses") or ()]
     purposes = [str(p) for p in ctx.config.get("purposes") or ()]
     reasons = []
-    if data_class is None or data_class in classes:
-        reasons.append(f"data class {data_class}" if data_class else "no dataClass (treated as health)")
+    if data_class is None:
+        reasons.append("no dataClass (treated as health)")
+    elif data_class not in DATA_CLASSES:
+        reasons.append(f"data class {data_class!r} (not one of {', '.join(DATA_CLASSES)}: treated as health)")
+    elif data_class in classes:
+        reasons.append(f"data class {data_class}")
     if purpose in purposes:
         reasons.append(f"purpose {purpose}")
     if not reasons:

@@ -15,6 +15,10 @@ from .values import get_bool, get_int, get_list, get_str
 VOLUME = "openstack:blockstorage/volume:Volume"
 INSTANCE = "openstack:compute/instance:Instance"
 SECRET = "openstack:keymanager/secretV1:SecretV1"
+DATA_CLASSES = ("public", "internal", "sensitive", "health")
+# The only classes a provider-held key may protect. Every other value (sensitive, health, a
+# misspelt "Health", an unknown "phi", or none at all) needs customer-held keys: fail closed.
+PROVIDER_KEY_CLASSES = ("public", "internal")
 KEY_SECRET_TYPES = ("symmetric", "private", "public")
 NOT_KEY_SECRET_TYPES = ("passphrase", "certificate")
 
@@ -246,6 +250,20 @@ BUCKET_ENCRYPTION = resource_policy(
 )
 
 
+def needs_customer_key(data_class: str | None, configured: list[str]) -> bool:
+    """Whether a data class needs customer-held keys: every class but public and internal, plus
+    any class the policy config adds."""
+    return data_class not in PROVIDER_KEY_CLASSES or data_class in configured
+
+
+def describe_class(data_class: str | None) -> str:
+    if data_class is None:
+        return "no dataClass (treated as sensitive)"
+    if data_class not in DATA_CLASSES:
+        return f"data class {data_class!r} (not one of {', '.join(DATA_CLASSES)}: treated as sensitive)"
+    return f"data class {data_class}"
+
+
 def _customer_key(ctx: Context) -> Iterator[str]:
     if ctx.args.resource_type != BUCKET_TYPE:
         return
@@ -254,7 +272,7 @@ def _customer_key(ctx: Context) -> Iterator[str]:
     mode = get_str(props, "encryption")
     data_class = get_str(props, "dataClass")
     classes = [str(c) for c in ctx.config.get("customerHeldClasses") or ()]
-    needs_customer = data_class in classes or data_class is None
+    needs_customer = needs_customer_key(data_class, classes)
     if custody == "customer-held" and mode != "SSE-C":
         yield (
             f"custody customer-held with encryption {mode or '(none)'!r}: only SSE-C keeps "
@@ -262,10 +280,9 @@ def _customer_key(ctx: Context) -> Iterator[str]:
             "provider's hands (the key is sent per request and never stored)"
         )
     if needs_customer and custody != "customer-held":
-        what = f"data class {data_class}" if data_class else "no dataClass (treated as sensitive)"
         yield (
-            f"{what} with custody {custody or '(none)'!r}: data of classes {classes} needs "
-            "customer-held keys "
+            f"{describe_class(data_class)} with custody {custody or '(none)'!r}: every data class but "
+            f"{' and '.join(PROVIDER_KEY_CLASSES)} needs customer-held keys "
             "(SecNumCloud 3.3.2: no technical guarantee against the provider otherwise)"
         )
     if not needs_customer and custody is None:
@@ -276,7 +293,8 @@ CUSTOMER_KEY = resource_policy(
     Meta(
         name="encryption-bucket-require-customer-held-key",
         description=(
-            "Sensitive and health data buckets use customer-held keys, and customer-held custody means SSE-C."
+            "Buckets of any data class but public and internal (unknown or missing classes included) use "
+            "customer-held keys, and customer-held custody means SSE-C."
         ),
         severity=Severity.CRITICAL,
         level=EnforcementLevel.MANDATORY,
@@ -291,7 +309,10 @@ CUSTOMER_KEY = resource_policy(
                 "type": "array",
                 "items": {"type": "string"},
                 "default": ["sensitive", "health"],
-                "description": "Data classes that need customer-held custody",
+                "description": (
+                    "Data classes that need customer-held custody; every class other than public and "
+                    "internal (unknown ones and none included) always does, so this list can only add"
+                ),
             }
         },
         types=(BUCKET_TYPE,),

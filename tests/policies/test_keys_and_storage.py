@@ -347,6 +347,42 @@ def test_bucket_violations(policy: Any, changes: dict[str, Any], expected: str) 
     assert expected in run(policy, BUCKET_TYPE, props).text()
 
 
+@pytest.mark.parametrize("data_class", ["Health", "phi", "confidential", None])
+def test_customer_key_unknown_or_missing_data_class_fails_closed(data_class: str | None) -> None:
+    props = {**HEALTH_BUCKET, "dataClass": data_class, "custody": "provider-managed", "encryption": "SSE-S3"}
+    props = {k: v for k, v in props.items() if v is not None}
+    text = run(encryption.CUSTOMER_KEY, BUCKET_TYPE, props).text()
+    assert "needs customer-held keys" in text and "treated as sensitive" in text
+
+
+def test_customer_key_config_cannot_relax_sensitive_classes() -> None:
+    props = {**HEALTH_BUCKET, "dataClass": "sensitive", "custody": "provider-managed", "encryption": "SSE-S3"}
+    result = run(encryption.CUSTOMER_KEY, BUCKET_TYPE, props, config={"customerHeldClasses": ["health"]})
+    assert "needs customer-held keys" in result.text()
+    # The list can add a class: internal data under customer-held keys only.
+    internal = {**props, "dataClass": "internal"}
+    assert run(encryption.CUSTOMER_KEY, BUCKET_TYPE, internal).not_applicable is None
+    strict = run(encryption.CUSTOMER_KEY, BUCKET_TYPE, internal, config={"customerHeldClasses": ["internal"]})
+    assert strict.violations
+
+
+def test_customer_key_not_applicable_to_public_data_without_custody() -> None:
+    public = {k: v for k, v in HEALTH_BUCKET.items() if k != "custody"} | {"dataClass": "public"}
+    assert run(encryption.CUSTOMER_KEY, BUCKET_TYPE, public).not_applicable
+
+
+@pytest.mark.parametrize("data_class", ["Health", "phi"])
+def test_versioning_unknown_data_class_counts_as_health(data_class: str) -> None:
+    props = {**HEALTH_BUCKET, "dataClass": data_class, "purpose": "data", "versioning": False}
+    assert "treated as health" in run(data_protection.VERSIONING, BUCKET_TYPE, props).text()
+
+
+def test_kms_data_class_config_cannot_relax_sensitive() -> None:
+    props = {**KMS_KEY, "metadata": {"data-class": "sensitive"}}
+    result = run(data_protection.KMS_DATA_CLASS, SECRET, props, config={"customerHeldClasses": []})
+    assert "customer-held" in result.text()
+
+
 def test_bucket_not_applicable() -> None:
     internal = {**HEALTH_BUCKET, "dataClass": "internal", "purpose": "data", "versioning": False}
     assert run(data_protection.VERSIONING, BUCKET_TYPE, internal).not_applicable

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pulumi_policy import PolicyProviderResource
 from sovereign_guard import sovereignty as sov
 
 from .conftest import (
@@ -11,10 +12,13 @@ from .conftest import (
     HEALTH_BUCKET,
     PROD_PROVIDER,
     PROD_SETTINGS,
+    PROJECT,
+    STACK,
     UNKNOWN,
     provider,
     run,
     use_settings,
+    wire,
 )
 
 OS_PROVIDER = "pulumi:providers:openstack"
@@ -132,6 +136,33 @@ def test_default_provider_baseline_explicit() -> None:
 def test_default_provider_violation() -> None:
     prov = provider({"region": "GRA11"}, name="default_5_5_3")
     assert "default openstack provider" in run(sov.DEFAULT_PROVIDER, INSTANCE, {}, prov=prov).text()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["default", "default_5_5_3", "default_5_5_3_alpha_1", "default_5_5_3_https___get.example.eu_plugins"],
+)
+def test_default_provider_engine_names(name: str) -> None:
+    prov = provider({"region": "GRA11"}, name=name)
+    assert "default openstack provider" in run(sov.DEFAULT_PROVIDER, INSTANCE, {}, prov=prov).text()
+    assert "default provider" in (
+        run(sov.ENDPOINT, OS_PROVIDER, {}, name=name, prov=None).not_applicable or ""
+    )
+
+
+@pytest.mark.parametrize("name", ["default-eu", "default_eu", "defaults", "default_5_5", "Default"])
+def test_default_provider_explicit_names_that_start_with_default(name: str) -> None:
+    prov = provider(PROD_PROVIDER, name=name)
+    result = run(sov.DEFAULT_PROVIDER, INSTANCE, {}, prov=prov)
+    assert result.ok and result.not_applicable == "explicit provider"
+    # The explicit provider itself is checked like any other (no authUrl: a violation).
+    assert "no authUrl" in run(sov.ENDPOINT, OS_PROVIDER, {"region": "GRA11"}, name=name, prov=None).text()
+
+
+def test_default_provider_name_under_a_component_is_explicit() -> None:
+    nested = f"urn:pulumi:{STACK}::{PROJECT}::sovereign:lz:LandingZone${OS_PROVIDER}::default_5_5_3"
+    prov = PolicyProviderResource(OS_PROVIDER, wire(PROD_PROVIDER), nested, "default_5_5_3")
+    assert run(sov.DEFAULT_PROVIDER, INSTANCE, {}, prov=prov).not_applicable == "explicit provider"
 
 
 def test_default_provider_not_applicable_to_random() -> None:

@@ -6,12 +6,15 @@ A check is a plain function `check(ctx) -> Iterable[Finding | str]`; `resource_p
 - apply suppressions: a suppressed finding is not reported by its policy but queued for the
   disclosure policies (advisory), which run last and report it with its reason;
 - let UnknownValueError and not-applicable through, and turn any other exception into a
-  violation (a policy that cannot decide fails closed, it does not crash the pack).
+  violation (a policy that cannot decide fails closed, it does not crash the pack); the violation
+  names the policy and the exception type only, the traceback goes to stderr.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +36,6 @@ from pulumi_policy.proxy import UnknownValueError
 from . import settings as settings_mod
 from .references import Reference, check_ids
 from .suppressions import Suppression, applied_message
-from .values import urn_name
 
 # Relative to the repository root until the project has a published URL (set it here once).
 DOCS_URL = "docs/policies.md"
@@ -185,10 +187,23 @@ def _guarded(meta: Meta, check: Check, ctx: Context) -> Iterable[Finding | str]:
     except (UnknownValueError, _NotApplicableError):
         raise
     except Exception as err:
+        # The exception text may quote property values (secrets included): it goes to stderr only
+        # (never stdout, which carries the pack's port line), the violation names the type alone.
+        print(
+            f"sovereign-guard: policy {meta.name} failed on {_where(ctx)}:\n"
+            + "".join(traceback.format_exception(err)),
+            file=sys.stderr,
+            flush=True,
+        )
         return [
-            f"the policy could not evaluate this resource ({type(err).__name__}: {err}); "
-            "treated as a violation"
+            f"the policy {meta.name} could not evaluate this resource ({type(err).__name__}; details on "
+            "the policy pack's stderr); treated as a violation"
         ]
+
+
+def _where(ctx: Context) -> str:
+    urn = getattr(ctx.args, "urn", None)
+    return str(urn) if urn else "the stack"
 
 
 def _common(meta: Meta) -> dict[str, Any]:
@@ -231,7 +246,3 @@ def stack_policy(meta: Meta, check: Check) -> StackValidationPolicy:
     policy = StackValidationPolicy(name=meta.name, validate=validate, **_common(meta))
     _register(meta, policy)
     return policy
-
-
-def resource_name(urn: str) -> str:
-    return urn_name(urn)

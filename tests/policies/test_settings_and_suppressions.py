@@ -361,3 +361,40 @@ def test_disclosure_not_applicable_without_suppressions() -> None:
     framework.reset_queue()
     assert run(hygiene.DISCLOSE, RULE_TYPE, HTTPS_IN).not_applicable
     assert run_stack(hygiene.DISCLOSE_STACK, []).not_applicable
+
+
+# --- a crashing check --------------------------------------------------------------------------
+
+
+def test_a_crashing_check_fails_closed_without_leaking_its_error_text(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from pulumi_policy import EnforcementLevel, Severity
+
+    name = "hygiene-test-crash-require-nothing"
+
+    def crash(ctx: framework.Context) -> None:
+        raise ValueError(f"bad value {ctx.args.props['password']!r}")
+
+    meta = framework.Meta(
+        name=name,
+        description="A policy whose check raises.",
+        severity=Severity.LOW,
+        level=EnforcementLevel.MANDATORY,
+        remediation="Nothing to remediate: a test double.",
+        references=("choice-suppressions",),
+        types=("*",),
+    )
+    policy = framework.resource_policy(meta, crash)
+    try:
+        result = run(policy, "openstack:compute/instance:Instance", {"password": "hunter2-secret"})
+    finally:
+        framework.REGISTRY.pop(name)
+        framework.POLICIES.pop(name)
+    assert len(result.violations) == 1
+    message = result.violations[0]
+    assert name in message and "ValueError" in message and "treated as a violation" in message
+    assert "hunter2" not in message
+    out, err = capfd.readouterr()
+    assert out == ""  # stdout carries the pack's port line
+    assert "hunter2-secret" in err and name in err

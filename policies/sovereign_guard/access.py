@@ -91,7 +91,7 @@ def _unknown(props: Any, key: str) -> bool:
 def _scan(where: str, value: Any) -> Iterator[str]:
     for path, text in walk_strings(value, where):
         for label in credential_shapes(text):
-            yield f"{path} contains {label}"
+            yield f"{path!r} contains {label}"
 
 
 def _metadata(props: Any) -> Iterator[str]:
@@ -100,7 +100,8 @@ def _metadata(props: Any) -> Iterator[str]:
     for key in metadata:
         if is_credential_key(str(key)) and _filled(metadata[key]):
             yield (
-                f"metadata.{key} looks like a credential; metadata is plaintext and readable from the "
+                f"{'metadata.' + str(key)!r} looks like a credential; metadata is plaintext and readable "
+                "from the "
                 "instance"
             )
     yield from _scan("metadata", metadata)

@@ -93,7 +93,7 @@ def _versioning(ctx: Context) -> Iterator[str]:
     if purpose in purposes:
         reasons.append(f"purpose {purpose}")
     if not reasons:
-        ctx.not_applicable(f"data class {data_class}, purpose {purpose}: versioning not required")
+        ctx.not_applicable(f"data class {data_class!r}, purpose {purpose!r}: versioning not required")
     if get_bool(props, "versioning") is not True:
         yield (
             f"versioning is off for a bucket with {' and '.join(reasons)}: an overwrite or a "

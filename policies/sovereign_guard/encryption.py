@@ -145,7 +145,7 @@ def _algorithm(ctx: Context) -> Iterator[str]:
             yield f"no bitLength: the key size cannot be checked (at least {minimum} bits)"
         elif bits < minimum:
             yield (
-                f"{algorithm or 'symmetric'} key of {bits} bits; at least {minimum} (AES-256 "
+                f"{algorithm or 'symmetric'!r} key of {bits} bits; at least {minimum} (AES-256 "
                 "is this project's "
                 "choice, stricter than ANSSI's 128-bit minimum)"
             )

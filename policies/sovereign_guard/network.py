@@ -7,6 +7,7 @@ covers everything; a rule with neither remoteIpPrefix nor a remote group admits 
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,11 +92,11 @@ class Source:
     def describe(self) -> str:
         return {
             "any": "any source (no remoteIpPrefix and no remote group)",
-            "internet": f"the whole Internet ({self.text})",
-            "public": f"public range {self.text}",
+            "internet": f"the whole Internet ({self.text!r})",
+            "public": f"public range {self.text!r}",
             "invalid": f"{self.text!r}, which is not a CIDR (treated as public)",
-            "private": f"private range {self.text}",
-            "group": f"remote group {self.text}",
+            "private": f"private range {self.text!r}",
+            "group": f"remote group {self.text!r}",
         }[self.kind]
 
 
@@ -133,7 +134,9 @@ class Rule:
         if self.protocol == "any":
             return "all protocols and ports"
         low, high = self.port_range()
-        return f"{self.protocol} {low}" if low == high else f"{self.protocol} {low}-{high}"
+        # The protocol is the program's text: quoted unless it is a plain protocol word.
+        proto = self.protocol if re.fullmatch(r"[a-z0-9-]+", self.protocol) else repr(self.protocol)
+        return f"{proto} {low}" if low == high else f"{proto} {low}-{high}"
 
 
 def classify(props: Any) -> Source:
@@ -188,7 +191,7 @@ def _admin_ports(ctx: Context) -> Iterator[str]:
     if not rule.ingress:
         ctx.not_applicable("egress rule")
     if not rule.has_ports:
-        ctx.not_applicable(f"protocol {rule.protocol} has no ports")
+        ctx.not_applicable(f"protocol {rule.protocol!r} has no ports")
     if not rule.source.public:
         ctx.not_applicable(f"source is a {rule.source.describe()}")
     low, high = rule.port_range()
@@ -423,7 +426,7 @@ def _exposed_zones(ctx: Context) -> Iterator[Finding]:
         if zone is None:
             yield Finding(
                 f"public ingress from {parsed.source.describe()} into security group "
-                f"{group.name}, which has no "
+                f"{group.name!r}, which has no "
                 "zone:<name> tag",
                 rule.urn,
             )

@@ -85,14 +85,14 @@ def _check_packages(ctx: Context) -> Iterator[str]:
     if pkg in denied:
         kind = "provider" if is_provider_type(rtype) else "resource"
         yield (
-            f"{kind} of package '{pkg}' ({rtype}): a hyperscaler or US SaaS package is never allowed in a "
+            f"{kind} of package {pkg!r} ({rtype!r}): a hyperscaler or US SaaS package is never allowed in a "
             "sovereign landing zone (its control plane and data are outside EU control)"
         )
         return
     if pkg in DYNAMIC_PACKAGES and not is_provider_type(rtype):
         if rtype not in dynamic_allowed:
             yield (
-                f"dynamic resource type {rtype} is not in allowedDynamicTypes: a dynamic "
+                f"dynamic resource type {rtype!r} is not in allowedDynamicTypes: a dynamic "
                 "provider can call any "
                 "API from the deploying machine; allow reviewed types only"
             )
@@ -102,7 +102,7 @@ def _check_packages(ctx: Context) -> Iterator[str]:
     if is_provider_type(rtype) or ctx.args.provider is not None:
         if pkg not in allowed:
             yield (
-                f"package '{pkg}' ({rtype}) is not on the provider allow-list "
+                f"package {pkg!r} ({rtype!r}) is not on the provider allow-list "
                 f"({', '.join(sorted(allowed))}); add it to allowedPackages only after a sovereignty review"
             )
         return
@@ -181,7 +181,7 @@ def _provider_endpoint(ctx: Context) -> Iterator[str]:
             continue
         if not domain or not (host == domain or host.endswith("." + domain)):
             yield (
-                f"endpointOverrides.{service} = {value!r} leaves the provider's domain ({domain or '?'}); "
+                f"endpointOverrides.{service!r} = {value!r} leaves the provider's domain ({domain or '?'}); "
                 "approve it in approvedEndpoints or remove it"
             )
 
@@ -225,8 +225,8 @@ def _default_provider(ctx: Context) -> Iterator[str]:
     if not is_default_provider(provider):
         ctx.not_applicable("explicit provider")
     yield (
-        f"{rtype} uses the default {package_of(rtype)} provider ({provider.name}): its endpoint, region and "
-        "credentials come from the deploying environment and are invisible to review; pass "
+        f"{rtype!r} uses the default {package_of(rtype)} provider ({provider.name!r}): its endpoint, region "
+        "and credentials come from the deploying environment and are invisible to review; pass "
         "an explicit provider"
     )
 
@@ -382,16 +382,16 @@ def _insecure_tls(ctx: Context) -> Iterator[str]:
         if (INSECURE_KEYS.match(key) and as_bool(value) is True) or (
             VERIFY_KEYS.match(key) and as_bool(value) is False
         ):
-            yield f"{key} = {value!r}: TLS certificate verification is disabled"
+            yield f"{key!r} = {value!r}: TLS certificate verification is disabled"
     for key in props:
         value = props[key]
         if URL_KEYS.search(key) and isinstance(value, str) and value.lower().startswith("http://"):
-            yield f"{key} = {value!r}: plain HTTP; credentials and data would cross the network unencrypted"
+            yield f"{key!r} = {value!r}: plain HTTP; credentials and data would cross the network unencrypted"
     overrides = get_map(props, "endpointOverrides")
     for service in overrides:
         value = overrides[service]
         if isinstance(value, str) and value.lower().startswith("http://"):
-            yield f"endpointOverrides.{service} = {value!r}: plain HTTP"
+            yield f"endpointOverrides.{service!r} = {value!r}: plain HTTP"
     if rtype == OPENSTACK_PROVIDER and not is_default_provider(ctx.args) and get(props, "insecure") is None:
         yield (
             "insecure is not set: the provider plugin would read OS_INSECURE from the deploying environment; "

@@ -291,6 +291,13 @@ def test_plaintext_unknown_credentials_during_preview() -> None:
     assert run(access.PLAINTEXT, OS_PROVIDER, prov, prov=None).violations
 
 
+def test_plaintext_quotes_program_controlled_keys() -> None:
+    props = {**BASTION, "metadata": {"role\nFAKE: all clear\ndb_password": "hunter22"}}
+    result = run(access.PLAINTEXT, INSTANCE, props)
+    assert result.violations and all("\n" not in v for v in result.violations), result.violations
+    assert "'metadata.role\\nFAKE: all clear\\ndb_password' looks like a credential" in result.text()
+
+
 def test_plaintext_ignores_unrelated_keys_and_texts() -> None:
     props = {
         "volumeType": "x",

@@ -337,3 +337,15 @@ def test_floating_ip_from_another_resource_type_fails_closed() -> None:
 
 def test_floating_ip_not_applicable_without_floating_ips() -> None:
     assert run_stack(net.FLOATING_IPS, [stack_resource(INSTANCE, "vm", {})]).not_applicable
+
+
+# --- program-controlled text is quoted ---------------------------------------------------------
+
+
+def test_program_text_cannot_start_a_new_line_in_a_message() -> None:
+    use_settings({"exposedZones": ["dmz"]})
+    group = stack_resource(SG_TYPE, "bare\nFAKE: injected line", {"tags": []})
+    odd = stack_rule("odd", group, protocol="tcp\nFAKE", remoteIpPrefix="8.8.8.0/24 ")
+    result = run_stack(net.EXPOSED_ZONES, [group, odd])
+    assert result.violations and all("\n" not in v for v in result.violations), result.violations
+    assert "'bare\\nFAKE: injected line'" in result.text()

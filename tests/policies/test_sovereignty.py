@@ -304,3 +304,12 @@ def test_bucket_endpoint_approved() -> None:
 
 def test_bucket_endpoint_not_applicable_to_other_types() -> None:
     assert run(sov.BUCKET_ENDPOINT, INSTANCE, {"endpointUrl": "https://s3.amazonaws.com"}).ok
+
+
+def test_program_text_is_quoted_in_sovereignty_messages() -> None:
+    overrides = {"identity\nFAKE: approved": "https://keystone.evil.example.com/v3"}
+    props = {**DEV_PROVIDER, "endpointOverrides": overrides}
+    result = run(sov.ENDPOINT, OS_PROVIDER, props, prov=None)
+    assert result.violations and all("\n" not in v for v in result.violations), result.violations
+    dynamic = run(sov.PACKAGES, "pulumi-python:dynamic/x:Evil\nFAKE", {}, prov=None)
+    assert dynamic.violations and all("\n" not in v for v in dynamic.violations), dynamic.violations

@@ -190,11 +190,12 @@ def parse_all(
 
 
 # ---------------------------------------------------------------------------------------------
-# What a reporting tool parses (docs/policies.md, "Applied suppressions").
+# What a reporting tool parses (docs/policies.md, "Applied suppressions"). The pack only writes
+# the record; report tools parse it with their own reader (preflight/suppressions.py), so that
+# the pack carries no parser it does not use.
 
 SUPPRESSED_PREFIX = "[suppressed until "
 RECORD_PREFIX = "suppression: "
-RECORD_RE = re.compile(r"^suppression: (\{.*\})$", re.MULTILINE)
 
 
 def applied_message(s: Suppression, policy: str, urn: str, message: str) -> str:
@@ -211,12 +212,3 @@ def applied_message(s: Suppression, policy: str, urn: str, message: str) -> str:
         f"{SUPPRESSED_PREFIX}{s.expires.isoformat()} by {s.approved_by}] {policy}: {first}\n"
         f"{RECORD_PREFIX}{json.dumps(record, sort_keys=True, ensure_ascii=False)}"
     )
-
-
-def parse_applied(diagnostic_message: str) -> dict[str, str] | None:
-    """The record of an applied-suppression diagnostic message, or None (for report tools)."""
-    match = RECORD_RE.search(diagnostic_message)
-    if not match:
-        return None
-    record = json.loads(match.group(1))
-    return record if isinstance(record, dict) else None

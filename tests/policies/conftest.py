@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -174,6 +176,19 @@ def run_pack(
         config = settings_config if policy.name == hygiene.SETTINGS_POLICY else None
         results[policy.name] = run(policy, type_, props, config=config, **kwargs)
     return results
+
+
+# The documented shape of an applied-suppression record (docs/policies.md): one JSON object on
+# the last line that starts with "suppression: ".
+RECORD_RE = re.compile(r"^suppression: (\{.*\})$", re.MULTILINE)
+
+
+def applied_record(message: str) -> dict[str, Any] | None:
+    matches = RECORD_RE.findall(message)
+    if not matches:
+        return None
+    record = json.loads(matches[-1])
+    return record if isinstance(record, dict) else None
 
 
 def use_settings(config: Mapping[str, Any] | None = None, stack: str = STACK) -> settings.Settings:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2
-from sovereign_guard import ALL_POLICIES, suppressions
+from sovereign_guard import ALL_POLICIES
 
 from preflight.pack import PackSession, read_policy_config, reconcile_policy_config
 from preflight.process import PackProcess, load_pack_project
@@ -37,6 +37,7 @@ from .conftest import (
     RULE_TYPE,
     SG_TYPE,
     analyze_request,
+    applied_record,
     urn,
 )
 
@@ -227,7 +228,7 @@ def test_suppression_is_disclosed_at_advisory_level(pack: PackSession) -> None:
     assert mandatory(response) == []
     advisory = [d for d in response.diagnostics if d.policyName == "hygiene-suppression-enforce-disclosure"]
     assert len(advisory) == 1 and advisory[0].enforcementLevel == analyzer_pb2.ADVISORY
-    record = suppressions.parse_applied(advisory[0].message)
+    record = applied_record(advisory[0].message)
     assert record and record["urn"] == urn(RULE_TYPE, "vendor-ssh") and record["expires"] == EXPIRES
     # The same rule under another name is still blocked.
     other = analyze(pack, analyze_request(RULE_TYPE, "vendor-ssh-2", ssh, prov=EXPLICIT))

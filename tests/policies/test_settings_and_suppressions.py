@@ -15,6 +15,7 @@ from .conftest import (
     SG_TYPE,
     TODAY,
     UNKNOWN,
+    applied_record,
     run,
     run_pack,
     run_stack,
@@ -276,7 +277,7 @@ def test_applied_suppression_moves_the_violation_to_an_advisory_disclosure() -> 
     assert line1.startswith(
         "[suppressed until 2027-01-31 by Jane Doe (RSSI)] network-admin-port-disallow-public"
     )
-    record = suppressions.parse_applied(disclosed[0])
+    record = applied_record(disclosed[0])
     assert record is not None
     assert record["policy"] == ADMIN_POLICY
     assert record["urn"] == urn(RULE_TYPE, "vendor-ssh")
@@ -398,3 +399,18 @@ def test_a_crashing_check_fails_closed_without_leaking_its_error_text(
     out, err = capfd.readouterr()
     assert out == ""  # stdout carries the pack's port line
     assert "hunter2-secret" in err and name in err
+
+
+def test_the_pack_writes_records_and_carries_no_parser_of_its_own() -> None:
+    # Report tools parse records with their own reader (preflight/suppressions.py); the pack's copy
+    # was used only by tests and duplicated it.
+    assert not hasattr(suppressions, "parse_applied") and not hasattr(suppressions, "RECORD_RE")
+    message = suppressions.applied_message(
+        settings.parse({"suppressions": [suppression()]}, framework.REGISTRY, today=TODAY).suppressions[0],
+        ADMIN_POLICY,
+        urn(RULE_TYPE, "vendor-ssh"),
+        "first line\nsecond line",
+    )
+    record = applied_record(message)
+    assert record is not None and record["message"] == "first line\nsecond line"
+    assert message.splitlines()[0].endswith(f"{ADMIN_POLICY}: first line")

@@ -17,7 +17,7 @@ from .encryption import (
 )
 from .framework import Context, Meta, resource_policy
 from .sovereignty import BUCKET_TYPE
-from .values import get_bool, get_map, get_str
+from .values import get, get_bool, get_int, get_map, get_str
 
 
 def _kms_data_class(ctx: Context) -> Iterator[str]:
@@ -131,6 +131,73 @@ VERSIONING = resource_policy(
     _versioning,
 )
 
+
+def _log_retention(ctx: Context) -> Iterator[str]:
+    if ctx.args.resource_type != BUCKET_TYPE:
+        return
+    props = ctx.args.props
+    purpose = get_str(props, "purpose")
+    purposes = [str(p) for p in ctx.config.get("purposes") or ()]
+    if purpose not in purposes:
+        ctx.not_applicable(f"purpose {purpose!r}: not a log bucket")
+    minimum = int(ctx.config.get("minDays", 180))
+    lock = get(props, "objectLock")
+    if lock is None:
+        yield (
+            f"log bucket without objectLock: logs could be deleted or overwritten before {minimum} days; "
+            f"set objectLock {{mode: COMPLIANCE, days: {minimum}}} or more"
+        )
+        return
+    lock_map = get_map(props, "objectLock")
+    mode = get_str(lock_map, "mode")
+    days = get_int(lock_map, "days")
+    if mode != "COMPLIANCE":
+        yield (
+            f"objectLock mode {mode!r}: only COMPLIANCE keeps anyone, privileged users included, from "
+            "shortening the retention of logs"
+        )
+    if days is None:
+        yield f"objectLock days {get(lock_map, 'days')!r} is not a number of days (at least {minimum})"
+    elif days < minimum:
+        yield f"objectLock keeps logs {days} days; at least {minimum} (SecNumCloud 3.2 12.6.c: six months)"
+
+
+LOG_RETENTION = resource_policy(
+    Meta(
+        name="data-protection-bucket-require-log-retention",
+        description=(
+            "Log buckets keep every object under a COMPLIANCE object lock for at least the configured "
+            "number of days (180 by default)."
+        ),
+        severity=Severity.HIGH,
+        level=EnforcementLevel.MANDATORY,
+        remediation=(
+            "Leave objectLock at EncryptedBucket's default for logs buckets (COMPLIANCE, 180 days) or set "
+            "a longer retention; GOVERNANCE mode lets privileged users shorten it and is refused."
+        ),
+        references=("snc-12.6.c", "hds-exi-16"),
+        config={
+            "purposes": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["logs"],
+                "description": "Bucket purposes that hold logs",
+            },
+            "minDays": {
+                "type": "integer",
+                "minimum": 180,
+                "maximum": 36500,
+                "default": 180,
+                "description": "Shortest retention accepted (never below SecNumCloud's six months)",
+            },
+        },
+        tags=("data-protection",),
+        types=(BUCKET_TYPE,),
+    ),
+    _log_retention,
+)
+
+
 # Resources whose deletion destroys data or the key that decrypts it: key material generated into
 # the state (random), Barbican secrets, Cinder volumes, and the S3 buckets of EncryptedBucket.
 STATEFUL_TYPES = {
@@ -186,4 +253,4 @@ STATEFUL_PROTECT = resource_policy(
     _protect,
 )
 
-POLICIES = (KMS_DATA_CLASS, VERSIONING, STATEFUL_PROTECT)
+POLICIES = (KMS_DATA_CLASS, VERSIONING, LOG_RETENTION, STATEFUL_PROTECT)

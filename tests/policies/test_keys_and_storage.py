@@ -444,3 +444,40 @@ def test_protect_types_are_configurable() -> None:
     result = run(data_protection.STATEFUL_PROTECT, SECRET, KEY_SECRET, config=config)
     assert result.ok
     assert run(data_protection.STATEFUL_PROTECT, VOLUME, {"size": 1}, config=config).violations
+
+
+# --- data-protection-bucket-require-log-retention ---------------------------------------------
+
+LOG_BUCKET = {
+    **HEALTH_BUCKET,
+    "bucketName": "audit-logs",
+    "purpose": "logs",
+    "objectLock": {"mode": "COMPLIANCE", "days": 180},
+}
+
+
+def test_log_retention_baseline() -> None:
+    assert run(data_protection.LOG_RETENTION, BUCKET_TYPE, LOG_BUCKET).ok
+    longer = {**LOG_BUCKET, "objectLock": {"mode": "COMPLIANCE", "days": 400}}
+    assert run(data_protection.LOG_RETENTION, BUCKET_TYPE, longer, config={"minDays": 365}).ok
+
+
+@pytest.mark.parametrize(
+    ("lock", "config", "expected"),
+    [
+        (None, None, "without objectLock"),
+        ({"mode": "GOVERNANCE", "days": 180}, None, "mode 'GOVERNANCE'"),
+        ({"days": 180}, None, "mode None"),
+        ({"mode": "COMPLIANCE", "days": 90}, None, "90 days; at least 180"),
+        ({"mode": "COMPLIANCE"}, None, "not a number of days"),
+        ({"mode": "COMPLIANCE", "days": 200}, {"minDays": 365}, "200 days; at least 365"),
+    ],
+)
+def test_log_retention_violations(lock: Any, config: dict[str, Any] | None, expected: str) -> None:
+    props = {k: v for k, v in {**LOG_BUCKET, "objectLock": lock}.items() if v is not None}
+    assert expected in run(data_protection.LOG_RETENTION, BUCKET_TYPE, props, config=config).text()
+
+
+def test_log_retention_not_applicable() -> None:
+    assert run(data_protection.LOG_RETENTION, BUCKET_TYPE, HEALTH_BUCKET).not_applicable  # purpose data
+    assert run(data_protection.LOG_RETENTION, VOLUME, {"size": 1}).ok

@@ -45,6 +45,7 @@ MANIFEST = {
     "access-bucket-disallow-public-access": ("resource", "mandatory", "critical"),
     "data-protection-provider-kms-restrict-data-class": ("resource", "mandatory", "critical"),
     "data-protection-bucket-require-versioning": ("resource", "mandatory", "high"),
+    "data-protection-bucket-require-log-retention": ("resource", "mandatory", "high"),
     "data-protection-stateful-require-protect": ("resource", "mandatory", "high"),
     "hygiene-suppression-enforce-disclosure": ("resource", "advisory", "low"),
     "hygiene-stack-suppression-enforce-disclosure": ("stack", "advisory", "low"),

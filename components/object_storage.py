@@ -44,6 +44,9 @@ VERSIONED_DATA_CLASSES = ("health",)
 SECRET_KEYS = ("accessKeyId", "secretAccessKey")
 # Changing any of these means another bucket: the provider replaces instead of updating.
 REPLACE_KEYS = ("bucketName", "endpointUrl", "region")
+# Output only: False after a refresh that found any audit gap; diff() then plans an update.
+HARDENED_KEY = "hardened"
+_NOT_INPUTS = frozenset({"__provider", "arn", "auditGaps", HARDENED_KEY})
 _UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN (preview)
 
 
@@ -362,15 +365,19 @@ def _outs(props: Mapping[str, Any]) -> dict[str, Any]:
     return outs
 
 
-# How a gap found on refresh maps back onto the inputs, so that drift shows in the next diff.
+# How a gap found on refresh maps back onto the inputs, so that the next diff names the input
+# that drifted. Every other gap (encryption removed, a public ACL or policy statement, retention
+# shortened, a configuration that cannot be read, any future code) still counts as drift through
+# the `hardened` marker below: refresh then up re-applies every step.
 _DRIFT = {
     "VERSIONING_DISABLED": ("versioning", False),
     "PUBLIC_ACCESS_BLOCK_MISSING": ("blockPublicAccess", False),
     "PUBLIC_ACCESS_BLOCK_INCOMPLETE": ("blockPublicAccess", False),
     "POLICY_TLS_NOT_ENFORCED": ("denyInsecureTransport", False),
     "POLICY_SSE_C_NOT_ENFORCED": ("encryption", s3hardening.SSE_S3),
+    # Lock off means a bucket created without it: only a replace can switch it on. A lock that is
+    # on but lost its default retention is fixed in place (through `hardened`), never replaced.
     "OBJECT_LOCK_DISABLED": ("objectLock", None),
-    "OBJECT_LOCK_NO_DEFAULT_RETENTION": ("objectLock", None),
     "LIFECYCLE_NONCURRENT_MISSING": ("noncurrentVersionDays", None),
 }
 
@@ -385,15 +392,17 @@ class EncryptedBucketProvider(dyn.ResourceProvider):
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        keys = (set(olds) | set(news)) - {"__provider", "arn", "auditGaps"}
+        keys = (set(olds) | set(news)) - _NOT_INPUTS
         changed = sorted(k for k in keys if olds.get(k) != news.get(k))
+        # A refresh found a gap (whatever its code): the update re-applies the whole hardening.
+        drifted = olds.get(HARDENED_KEY) is False
         replaces = [k for k in changed if k in REPLACE_KEYS]
         # Object lock can only be switched on when the bucket is created.
         if "objectLock" in changed and not olds.get("objectLock") and news.get("objectLock"):
             replaces.append("objectLock")
         same_name = olds.get("bucketName") == news.get("bucketName")
         return dyn.DiffResult(
-            changes=bool(changed),
+            changes=bool(changed) or drifted,
             replaces=replaces,
             delete_before_replace=bool(replaces) and same_name,
         )
@@ -414,9 +423,11 @@ class EncryptedBucketProvider(dyn.ResourceProvider):
                 key, value = _DRIFT[gap.code]
                 outs[key] = value
         outs["auditGaps"] = [g.code for g in gaps]
+        outs[HARDENED_KEY] = not gaps
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        # Every step again (not only the drifted inputs), then an audit: raises if gaps remain.
         s3hardening.update(target_from_props(news), spec_from_props(news))
         return dyn.UpdateResult(outs=_outs(news))
 

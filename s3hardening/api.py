@@ -70,7 +70,8 @@ def create(target: Target, spec: BucketSpec, *, adopt_existing: bool = False) ->
 
 
 def update(target: Target, spec: BucketSpec) -> list[str]:
-    return _guard(target, spec.name, "update", lambda c: harden.apply_configuration(c, spec))
+    """Re-apply every hardening step to an existing bucket and verify it by audit."""
+    return _guard(target, spec.name, "update", lambda c: harden.converge_bucket(c, spec))
 
 
 def audit(target: Target, spec: BucketSpec) -> list[Gap]:

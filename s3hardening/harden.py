@@ -149,6 +149,16 @@ def _step_public_access_block(client: Any, spec: BucketSpec) -> None:
         _ignore_missing(lambda: client.delete_public_access_block(Bucket=spec.name))
 
 
+def _step_acl(client: Any, spec: BucketSpec) -> None:
+    # Drop grants to everyone (AllUsers, AuthenticatedUsers); keep the owner's and any other
+    # grant. A bucket without such a grant is left untouched (no write).
+    acl = client.get_bucket_acl(Bucket=spec.name)
+    grants = acl.get("Grants", [])
+    kept = [g for g in grants if g.get("Grantee", {}).get("URI") not in PUBLIC_GRANTEES]
+    if len(kept) != len(grants):
+        client.put_bucket_acl(Bucket=spec.name, AccessControlPolicy={"Grants": kept, "Owner": acl["Owner"]})
+
+
 def _step_encryption(client: Any, spec: BucketSpec) -> None:
     client.put_bucket_encryption(
         Bucket=spec.name, ServerSideEncryptionConfiguration=encryption_configuration()
@@ -194,10 +204,12 @@ def _step_lifecycle(client: Any, spec: BucketSpec) -> None:
         client.put_bucket_lifecycle_configuration(Bucket=spec.name, LifecycleConfiguration=config)
 
 
-# Order matters: public access is blocked before anything else, encryption and the deny policy
-# come before versioning and retention, so an interruption never leaves a weaker bucket behind.
+# Order matters: public access is blocked (and public ACL grants dropped) before anything else,
+# encryption and the deny policy come before versioning and retention, so an interruption never
+# leaves a weaker bucket behind.
 STEPS: tuple[tuple[str, Callable[[Any, BucketSpec], None]], ...] = (
     ("public-access-block", _step_public_access_block),
+    ("acl", _step_acl),
     ("encryption", _step_encryption),
     ("bucket-policy", _step_policy),
     ("versioning", _step_versioning),
@@ -229,6 +241,23 @@ def apply_configuration(client: Any, spec: BucketSpec, applied: list[str] | None
             raise
         applied.append(name)
     return applied
+
+
+def converge_bucket(client: Any, spec: BucketSpec) -> list[str]:
+    """Re-apply every step to an existing bucket, then audit it; return the steps applied.
+
+    Raises HardeningFailedError (step 'verify') when the endpoint accepted every step but the
+    bucket still shows gaps, so that a caller never records a bucket as hardened when it is not.
+    """
+    steps = apply_configuration(client, spec)
+    gaps = audit_bucket(client, spec)
+    if gaps:
+        raise HardeningFailedError(
+            f"bucket '{spec.name}': every hardening step was applied but the bucket still shows "
+            "gaps: " + "; ".join(str(g) for g in gaps),
+            step="verify",
+        )
+    return steps
 
 
 def create_hardened_bucket(
@@ -525,6 +554,7 @@ __all__ = [
     "audit_bucket",
     "bucket_exists",
     "bucket_is_empty",
+    "converge_bucket",
     "create_hardened_bucket",
     "delete_bucket",
     "empty_bucket",

@@ -154,7 +154,7 @@ def test_failure_on_an_adopted_bucket_keeps_it_with_the_controls_applied(
         harden.create_hardened_bucket(
             client, s3hardening.BucketSpec("state-1"), region=INPROCESS_REGION, adopt_existing=True
         )
-    assert "left in place" in str(err.value) and "public-access-block, encryption" in str(err.value)
+    assert "left in place" in str(err.value) and "public-access-block, acl, encryption" in str(err.value)
     assert client.head_bucket(Bucket="state-1")
     # What was applied before the failure stays applied: never weaker than before.
     assert client.get_public_access_block(Bucket="state-1")["PublicAccessBlockConfiguration"]
@@ -263,3 +263,41 @@ def test_endpoint_down_is_one_clear_error() -> None:
     ep = s3hardening.validate_endpoint("http://127.0.0.1:1")
     with pytest.raises(s3hardening.EndpointUnreachableError, match="unreachable"):
         s3hardening.audit(s3hardening.Target(ep, "us-east-1"), _locked_spec())
+
+
+def test_converge_drops_public_acl_grants_and_keeps_the_others() -> None:
+    target = _target()
+    spec = s3hardening.BucketSpec("data-1")
+    s3hardening.create(target, spec)
+    c = target.client()
+    acl = c.get_bucket_acl(Bucket="data-1")
+    other = {"Grantee": {"Type": "CanonicalUser", "ID": "a" * 64}, "Permission": "READ"}
+    everyone = {"Grantee": {"Type": "Group", "URI": harden.PUBLIC_GRANTEES[0]}, "Permission": "READ"}
+    c.put_bucket_acl(
+        Bucket="data-1",
+        AccessControlPolicy={"Grants": [*acl["Grants"], other, everyone], "Owner": acl["Owner"]},
+    )
+    assert [g.code for g in s3hardening.audit(target, spec)] == ["ACL_PUBLIC"]
+    assert "acl" in s3hardening.update(target, spec)
+    grants = c.get_bucket_acl(Bucket="data-1")["Grants"]
+    assert other in grants and everyone not in grants and len(grants) == len(acl["Grants"]) + 1
+    assert s3hardening.audit(target, spec) == []
+
+
+def test_update_verifies_and_fails_when_a_gap_survives(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An endpoint that answers 200 to put-bucket-encryption but ignores it: update must not pass.
+    target = _target()
+    spec = s3hardening.BucketSpec("data-1")
+    s3hardening.create(target, spec)
+    target.client().delete_bucket_encryption(Bucket="data-1")
+    real = s3hardening.Target.client
+
+    def client(self: s3hardening.Target) -> Any:
+        c = real(self)
+        monkeypatch.setattr(c, "put_bucket_encryption", lambda **_: None)
+        return c
+
+    monkeypatch.setattr(s3hardening.Target, "client", client)
+    with pytest.raises(s3hardening.HardeningFailedError, match="ENCRYPTION_MISSING") as err:
+        s3hardening.update(target, spec)
+    assert err.value.step == "verify"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 from typing import Any
 
@@ -9,7 +10,7 @@ import dill
 import pytest
 
 import s3hardening
-from components.object_storage import EncryptedBucketProvider, props_failures
+from components.object_storage import EncryptedBucketProvider, props_failures, spec_from_props
 from tests.object_storage.conftest import FAKE_KEY_ID, FAKE_SECRET
 from tests.object_storage.helpers import props
 
@@ -184,3 +185,77 @@ def test_delete_refuses_non_empty_unless_force_destroy() -> None:
         provider.delete(created.id, created.outs or {})
     provider.delete(created.id, {**(created.outs or {}), "forceDestroy": True})
     assert not s3hardening.exists(target, "health-data-1")
+
+
+def _drift(client: Any, bucket: str, kind: str) -> None:
+    """Weaken the bucket out of band, as someone with console access would."""
+    if kind == "encryption-removed":
+        client.delete_bucket_encryption(Bucket=bucket)
+    elif kind == "public-acl":
+        client.put_bucket_acl(Bucket=bucket, ACL="public-read")
+    elif kind == "public-policy":  # our deny statements stay; an open one is added
+        doc = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
+        doc["Statement"].append(
+            {
+                "Sid": "Open",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        )
+        client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(doc))
+    elif kind == "retention-shortened":
+        client.put_object_lock_configuration(
+            Bucket=bucket,
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}},
+            },
+        )
+    elif kind == "retention-removed":
+        client.put_object_lock_configuration(
+            Bucket=bucket, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"}
+        )
+    else:  # pragma: no cover
+        raise AssertionError(kind)
+
+
+@pytest.mark.usefixtures("moto_inprocess")
+@pytest.mark.parametrize(
+    ("kind", "gap"),
+    [
+        ("encryption-removed", "ENCRYPTION_MISSING"),
+        ("public-acl", "ACL_PUBLIC"),
+        ("public-policy", "POLICY_PUBLIC"),
+        ("retention-shortened", "OBJECT_LOCK_MODE"),
+        # Object lock is still on: an update restores the retention, a replace would be wrong.
+        ("retention-removed", "OBJECT_LOCK_NO_DEFAULT_RETENTION"),
+    ],
+)
+def test_refresh_then_up_restores_any_drift(kind: str, gap: str) -> None:
+    """Every audit gap is drift: read() reports it, diff() plans an in-place update, and the
+    update re-applies the whole hardening until the audit is clean again."""
+    provider = EncryptedBucketProvider()
+    p = props(purpose="logs", objectLock={"mode": "COMPLIANCE", "days": 180})
+    created = provider.create(p)
+    assert created.outs is not None
+    target = s3hardening.Target(
+        s3hardening.validate_endpoint(p["endpointUrl"], approved=p["approvedEndpoints"]),
+        p["region"],
+        FAKE_KEY_ID,
+        FAKE_SECRET,
+    )
+    _drift(target.client(), p["bucketName"], kind)
+
+    read = provider.read(created.id, created.outs)
+    assert read.id == created.id and read.outs is not None
+    assert gap in read.outs["auditGaps"]
+    diff = provider.diff(created.id, read.outs, p)
+    assert diff.changes is True and diff.replaces == []
+
+    updated = provider.update(created.id, read.outs, p)
+    assert s3hardening.audit(target, spec_from_props(p)) == []
+    again = provider.read(created.id, updated.outs or {})
+    assert again.outs is not None and again.outs["auditGaps"] == []
+    assert provider.diff(created.id, again.outs, p).changes is False

@@ -367,8 +367,12 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
 
     gaps: list[Gap] = []
 
-    def unreadable(what: str, code: str) -> None:
-        gaps.append(Gap("AUDIT_UNREADABLE", f"{what} could not be read ({code})"))
+    def unreadable(what: str, step: str, code: str) -> None:
+        # Unknown is never clean: a read that fails for any reason other than "not configured"
+        # is a gap, named with the hardening step that sets what could not be read.
+        gaps.append(
+            Gap("AUDIT_UNREADABLE", f"{what} (step '{step}') could not be read ({code}): state unknown")
+        )
 
     # encryption
     answer, problem = _read(
@@ -378,7 +382,7 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
     if problem == "missing":
         gaps.append(Gap("ENCRYPTION_MISSING", "no default encryption (expected SSE-S3 AES256)"))
     elif problem:
-        unreadable("default encryption", problem)
+        unreadable("default encryption", "encryption", problem)
     else:
         rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
         algos = {r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules}
@@ -391,7 +395,7 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
         answer, problem = _read(lambda: client.get_bucket_versioning(Bucket=name), "")
         status = (answer or {}).get("Status")
         if problem:
-            unreadable("versioning", problem)
+            unreadable("versioning", "versioning", problem)
         elif status != "Enabled":
             gaps.append(Gap("VERSIONING_DISABLED", f"versioning is {status or 'off'}, expected Enabled"))
 
@@ -404,7 +408,7 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
         if problem == "missing":
             gaps.append(Gap("PUBLIC_ACCESS_BLOCK_MISSING", "no public access block"))
         elif problem:
-            unreadable("public access block", problem)
+            unreadable("public access block", "public-access-block", problem)
         else:
             conf = answer.get("PublicAccessBlockConfiguration", {})
             off = sorted(k for k in PUBLIC_ACCESS_BLOCK if not conf.get(k))
@@ -412,8 +416,11 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
                 gaps.append(
                     Gap("PUBLIC_ACCESS_BLOCK_INCOMPLETE", f"public access block off: {', '.join(off)}")
                 )
+    # An ACL always exists: any failure to read it (even a NoSuch... code) is a gap.
     answer, problem = _read(lambda: client.get_bucket_acl(Bucket=name), "")
-    if problem is None:
+    if problem:
+        unreadable("bucket ACL", "acl", problem)
+    else:
         public = sorted(
             g.get("Permission", "?")
             for g in answer.get("Grants", [])
@@ -425,8 +432,9 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
     # bucket policy
     answer, problem = _read(lambda: client.get_bucket_policy(Bucket=name), "NoSuchBucketPolicy")
     statements: list[dict[str, Any]] = []
-    if problem and problem != "missing":
-        unreadable("bucket policy", problem)
+    policy_known = problem in (None, "missing")
+    if problem and not policy_known:
+        unreadable("bucket policy", "bucket-policy", problem)
     elif answer is not None:
         try:
             raw = json.loads(answer.get("Policy", "{}"))
@@ -434,14 +442,15 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
             statements = found if isinstance(found, list) else [found]
         except (ValueError, AttributeError):
             gaps.append(Gap("POLICY_UNPARSEABLE", "the bucket policy is not valid JSON"))
-    if spec.deny_insecure_transport and not any(_is_tls_deny(s) for s in statements):
+    # An unreadable policy is reported once above; what it holds is unknown, not missing.
+    if policy_known and spec.deny_insecure_transport and not any(_is_tls_deny(s) for s in statements):
         gaps.append(
             Gap(
                 "POLICY_TLS_NOT_ENFORCED",
                 "no bucket policy statement denies requests without TLS (aws:SecureTransport false)",
             )
         )
-    if spec.require_sse_c and not any(_is_sse_c_deny(s) for s in statements):
+    if policy_known and spec.require_sse_c and not any(_is_sse_c_deny(s) for s in statements):
         gaps.append(
             Gap(
                 "POLICY_SSE_C_NOT_ENFORCED",
@@ -461,7 +470,7 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
         )
         conf = (answer or {}).get("ObjectLockConfiguration", {})
         if problem and problem != "missing":
-            unreadable("object lock configuration", problem)
+            unreadable("object lock configuration", "object-lock", problem)
         elif conf.get("ObjectLockEnabled") != "Enabled":
             gaps.append(Gap("OBJECT_LOCK_DISABLED", "object lock is not enabled on the bucket"))
         else:
@@ -492,7 +501,7 @@ def audit_bucket(client: Any, spec: BucketSpec) -> list[Gap]:
             "NoSuchLifecycleConfiguration",
         )
         if problem and problem != "missing":
-            unreadable("lifecycle configuration", problem)
+            unreadable("lifecycle configuration", "lifecycle", problem)
         else:
             rules = (answer or {}).get("Rules", [])
             if not any(r.get("Status") == "Enabled" and r.get("NoncurrentVersionExpiration") for r in rules):

@@ -301,3 +301,32 @@ def test_update_verifies_and_fails_when_a_gap_survives(monkeypatch: pytest.Monke
     with pytest.raises(s3hardening.HardeningFailedError, match="ENCRYPTION_MISSING") as err:
         s3hardening.update(target, spec)
     assert err.value.step == "verify"
+
+
+@pytest.mark.parametrize(
+    ("method", "step"),
+    [
+        ("get_bucket_acl", "acl"),
+        ("get_bucket_encryption", "encryption"),
+        ("get_bucket_versioning", "versioning"),
+        ("get_public_access_block", "public-access-block"),
+        ("get_bucket_policy", "bucket-policy"),
+        ("get_object_lock_configuration", "object-lock"),
+        ("get_bucket_lifecycle_configuration", "lifecycle"),
+    ],
+)
+def test_a_read_the_audit_cannot_make_is_a_gap_never_clean(
+    monkeypatch: pytest.MonkeyPatch, method: str, step: str
+) -> None:
+    target = _target()
+    spec = _locked_spec()
+    s3hardening.create(target, spec)
+    client = target.client()
+
+    def denied(**_: Any) -> None:
+        raise _client_error("AccessDenied", op=method)
+
+    monkeypatch.setattr(client, method, denied)
+    gaps = harden.audit_bucket(client, spec)
+    assert [g.code for g in gaps] == ["AUDIT_UNREADABLE"], gaps
+    assert f"step '{step}'" in gaps[0].message and "AccessDenied" in gaps[0].message

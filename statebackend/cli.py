@@ -18,6 +18,10 @@ EXIT_FAIL = 1
 EXIT_USAGE = 2
 DEFAULT_NONCURRENT_DAYS = 90
 _ENV_SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+CONVERGE_EFFECTS = (
+    "replaces its public access block, default encryption, bucket policy and lifecycle "
+    "configuration, enables versioning and drops ACL grants to everyone"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,7 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, text in (
-        ("bootstrap", "create (or converge) the hardened state bucket and print the login URL"),
+        (
+            "bootstrap",
+            "create the hardened state bucket and print the login URL; an existing bucket is only "
+            "audited (exit 1 naming each gap, nothing changed) unless --converge-existing is given",
+        ),
         ("audit", "check an existing state bucket; exit 1 naming each gap"),
     ):
         cmd = sub.add_parser(name, help=text, description=text)
@@ -60,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_NONCURRENT_DAYS,
             help=f"expire noncurrent state versions after N days (default {DEFAULT_NONCURRENT_DAYS})",
         )
+        if name == "bootstrap":
+            cmd.add_argument(
+                "--converge-existing",
+                action="store_true",
+                help="modify an EXISTING bucket to the hardened settings: " + CONVERGE_EFFECTS,
+            )
     return parser
 
 
@@ -101,14 +115,45 @@ def _region(args: argparse.Namespace, endpoint: s3hardening.Endpoint) -> str:
     raise ConfigError("--region", None, "a region name (the endpoint is not in the catalogue)")
 
 
-def _bootstrap(target: s3hardening.Target, spec: s3hardening.BucketSpec, out: TextIO) -> int:
-    outcome = s3hardening.create(target, spec, adopt_existing=True)
-    how = "created" if outcome.created else "existed already and was converged"
+def _bootstrap(
+    target: s3hardening.Target,
+    spec: s3hardening.BucketSpec,
+    out: TextIO,
+    err: TextIO,
+    *,
+    converge_existing: bool,
+) -> int:
+    where = f"bucket '{spec.name}' at {target.endpoint.url}"
+    expiry = f"noncurrent versions expire after {spec.noncurrent_version_days} days"
+    if not s3hardening.exists(target, spec.name):
+        s3hardening.create(target, spec, adopt_existing=False)
+        how = "created"
+    elif converge_existing:
+        s3hardening.create(target, spec, adopt_existing=True)
+        how = "existed already and was converged (--converge-existing)"
+    else:
+        # Someone else's bucket, or ours from an earlier run: audit only, never modify unasked.
+        gaps = s3hardening.audit(target, spec)
+        if gaps:
+            out.write(
+                f"statebackend: {where} exists already and differs from the hardened state bucket: "
+                f"{len(gaps)} gap(s)\n"
+            )
+            for gap in gaps:
+                out.write(f"  {gap.code}: {gap.message}\n")
+            err.write(
+                f"statebackend: error: {where} exists already; nothing was changed. To modify it, "
+                f"re-run with --converge-existing (it {CONVERGE_EFFECTS}), or pick another bucket "
+                "name\n"
+            )
+            return EXIT_FAIL
+        how = "existed already and was left unchanged (nothing to converge)"
+        expiry = "noncurrent versions expire"
     url = login_url(spec.name, target.endpoint, target.region)
     out.write(
-        f"statebackend: bucket '{spec.name}' at {target.endpoint.url} {how}; audit clean: "
+        f"statebackend: {where} {how}; audit clean: "
         f"versioning, default encryption SSE-S3 (AES256), public access blocked, TLS-only policy, "
-        f"noncurrent versions expire after {spec.noncurrent_version_days} days.\n"
+        f"{expiry}.\n"
         "\n"
         "Log in to this backend (the state stays on the sovereign endpoint, never in Pulumi Cloud);"
         " the CLI reads the same AWS_* credentials:\n"
@@ -163,7 +208,7 @@ def main(
                 f"statebackend: note: {endpoint.url} is a loopback endpoint, accepted for local tests only\n"
             )
         if args.command == "bootstrap":
-            return _bootstrap(target, spec, out)
+            return _bootstrap(target, spec, out, err, converge_existing=args.converge_existing)
         return _audit(target, spec, out)
     except _Usage as exc:
         return fail(EXIT_USAGE, str(exc))

@@ -61,9 +61,10 @@ def test_bootstrap_then_audit_exit_zero(moto_server: str) -> None:
     assert "--secrets-provider passphrase" in out and "Pulumi Cloud" in out
     code, out, err = _cli("audit", "--endpoint-url", moto_server, "--bucket", bucket)
     assert (code, out.strip()) == (0, f"statebackend: bucket '{bucket}' at {host}: no gaps"), err
-    # bootstrap is re-runnable: an existing bucket is converged, not recreated
+    # bootstrap is re-runnable: an existing clean bucket is left as it is, not recreated
     code, out, _ = _cli("bootstrap", "--endpoint-url", moto_server, "--bucket", bucket)
-    assert code == 0 and "existed already" in out
+    assert code == 0 and "existed already" in out and "left unchanged" in out
+    assert f"pulumi login 's3://{bucket}?" in out
     for text in (out, err):
         assert FAKE_SECRET not in text and FAKE_KEY_ID not in text
 
@@ -82,6 +83,57 @@ def test_audit_of_a_plain_bucket_exits_one_naming_each_gap(moto_server: str) -> 
     ):
         assert f"  {gap}: " in out
     assert "5 gap(s)" in out
+
+
+_THEIR_LIFECYCLE = {
+    "Rules": [{"ID": "theirs", "Status": "Enabled", "Filter": {"Prefix": "tmp/"}, "Expiration": {"Days": 3}}]
+}
+
+
+def _their_bucket(url: str) -> tuple[str, str]:
+    """An existing bucket with someone's own policy and lifecycle; returns (name, policy)."""
+    bucket = _name("theirs")
+    c = _client(url)
+    c.create_bucket(Bucket=bucket)
+    policy = (
+        '{"Version":"2012-10-17","Statement":[{"Sid":"Theirs","Effect":"Allow","Principal":'
+        f'{{"AWS":"arn:aws:iam::123456789012:root"}},"Action":"s3:ListBucket","Resource":"arn:aws:s3:::{bucket}"}}]}}'
+    )
+    c.put_bucket_policy(Bucket=bucket, Policy=policy)
+    c.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=_THEIR_LIFECYCLE)
+    return bucket, policy
+
+
+def test_bootstrap_never_modifies_an_existing_bucket_without_the_opt_in(moto_server: str) -> None:
+    bucket, policy = _their_bucket(moto_server)
+    code, out, err = _cli("bootstrap", "--endpoint-url", moto_server, "--bucket", bucket)
+    assert code == 1, err
+    for gap in ("VERSIONING_DISABLED", "POLICY_TLS_NOT_ENFORCED", "LIFECYCLE_NONCURRENT_MISSING"):
+        assert f"  {gap}: " in out
+    assert "pulumi login" not in out
+    assert "--converge-existing" in err and "nothing was changed" in err
+    c = _client(moto_server)
+    assert c.get_bucket_policy(Bucket=bucket)["Policy"] == policy
+    assert c.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"] == _THEIR_LIFECYCLE["Rules"]
+    assert c.get_bucket_versioning(Bucket=bucket).get("Status") is None
+
+
+def test_bootstrap_converges_an_existing_bucket_when_told_to(moto_server: str) -> None:
+    bucket, policy = _their_bucket(moto_server)
+    code, out, err = _cli(
+        "bootstrap", "--endpoint-url", moto_server, "--bucket", bucket, "--converge-existing"
+    )
+    assert code == 0, err
+    assert "existed already and was converged" in out and f"pulumi login 's3://{bucket}?" in out
+    assert _client(moto_server).get_bucket_policy(Bucket=bucket)["Policy"] != policy
+    assert _cli("audit", "--endpoint-url", moto_server, "--bucket", bucket)[0] == 0
+
+
+def test_converge_existing_is_a_bootstrap_option_only() -> None:
+    code, _, err = _cli(
+        "audit", "--endpoint-url", "http://127.0.0.1:9", "--bucket", "abc", "--converge-existing"
+    )
+    assert code == 2 and "--converge-existing" in err
 
 
 def test_audit_of_a_missing_bucket(moto_server: str) -> None:

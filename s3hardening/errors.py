@@ -13,6 +13,10 @@ class S3SettingError(ConfigError):
     """A bucket name, endpoint or bucket setting that cannot be accepted (bad config, exit 2)."""
 
 
+class EndpointNotApprovedError(S3SettingError):
+    """A well-formed https (or loopback) endpoint that is neither in the catalogue nor approved."""
+
+
 class S3OperationError(RuntimeError):
     """An S3 call failed: endpoint down, credentials refused, or the endpoint answered an error."""
 

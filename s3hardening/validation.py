@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from components.catalogue import Catalogue, load_catalogue
 
-from .errors import S3SettingError
+from .errors import EndpointNotApprovedError, S3SettingError
 
 _NAME_CHARS = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -87,7 +87,12 @@ def normalise_endpoint(url: object, *, key: str = "endpointUrl") -> tuple[str, s
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise S3SettingError(key, url, allowed)
     if scheme == "http" and not is_loopback_host(host):
-        raise S3SettingError(key, url, "https only; plain http is accepted for loopback test endpoints alone")
+        raise S3SettingError(
+            key,
+            url,
+            "https only: https is required for every endpoint but a loopback test one (no approval "
+            "can allow plain http)",
+        )
     if (scheme, port) in (("https", 443), ("http", 80)):
         port = None
     shown = f"[{host}]" if ":" in host else host
@@ -127,7 +132,7 @@ def validate_endpoint(
         return Endpoint(norm, host, port, loopback, "approved")
     if loopback and allow_loopback:
         return Endpoint(norm, host, port, loopback, "loopback")
-    raise S3SettingError(
+    raise EndpointNotApprovedError(
         key,
         norm,
         "an S3 endpoint from the sovereign catalogue (policies/sovereign_guard/data/catalogue.yaml)"

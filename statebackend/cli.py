@@ -12,6 +12,7 @@ from urllib.parse import quote
 import s3hardening
 from components.errors import ConfigError
 from s3hardening.client import redact
+from s3hardening.spec import MAX_RETENTION_DAYS
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -79,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def state_bucket_spec(bucket: str, noncurrent_days: int) -> s3hardening.BucketSpec:
     """The state bucket: versioned, SSE-S3 by default, private, TLS-only, old versions expire."""
+    # Checked here so that the error names the flag, not BucketSpec's wire key.
+    if not 1 <= noncurrent_days <= MAX_RETENTION_DAYS:
+        raise ConfigError("--noncurrent-days", noncurrent_days, f"an integer from 1 to {MAX_RETENTION_DAYS}")
     return s3hardening.BucketSpec(
         name=bucket,
         encryption=s3hardening.SSE_S3,
@@ -213,7 +217,10 @@ def main(
     except _Usage as exc:
         return fail(EXIT_USAGE, str(exc))
     except ConfigError as exc:
-        hint = " (or pass --approve-endpoint)" if exc.key == "--endpoint-url" else ""
+        # Approval only helps an https endpoint outside the catalogue, never plain http.
+        hint = (
+            " (or pass --approve-endpoint)" if isinstance(exc, s3hardening.EndpointNotApprovedError) else ""
+        )
         return fail(EXIT_USAGE, f"{exc}{hint}")
     except s3hardening.S3OperationError as exc:
         return fail(EXIT_FAIL, str(exc))

@@ -156,6 +156,21 @@ def test_bad_usage_exits_two(argv: list[str], needle: str) -> None:
     assert code == 2 and needle in err and out == ""
 
 
+@pytest.mark.parametrize("days", ["-5", "0", "36501"])
+def test_bad_noncurrent_days_names_the_flag(days: str) -> None:
+    argv = ["bootstrap", "--endpoint-url", "http://127.0.0.1:9", "--bucket", "abc", "--noncurrent-days", days]
+    code, out, err = _cli(*argv)
+    assert code == 2 and out == ""
+    assert f"'--noncurrent-days': value {int(days)}" in err and "noncurrentVersionDays" not in err
+
+
+@pytest.mark.parametrize("approve", [[], ["--approve-endpoint"]])
+def test_plain_http_says_https_is_required_not_approve(approve: list[str]) -> None:
+    code, out, err = _cli("audit", "--endpoint-url", "http://s3.example.org", "--bucket", "abc", *approve)
+    assert code == 2 and out == ""
+    assert "https is required" in err and "or pass --approve-endpoint" not in err
+
+
 def test_endpoint_down_one_line_exit_one_no_bucket_left() -> None:
     code, out, err = _cli("bootstrap", "--endpoint-url", "http://127.0.0.1:1", "--bucket", "abc")
     errors = [line for line in err.splitlines() if "error" in line]

@@ -4,7 +4,8 @@ What moto 5.2.5 does and does not prove here: it evaluates a bucket policy on ob
 ignores every condition except StringEquals, so a Deny statement on s3:PutObject refuses ALL
 puts, with or without SSE-C headers, and a TLS-only Deny refuses every object call even over
 HTTPS. The 403 below therefore proves that our SSE-C statement is installed and matches
-PutObject; it does not prove the Null condition is evaluated. The strict xfail pins that gap.
+PutObject; it does not prove the Null condition is evaluated. The strict xfail pins that gap;
+test_s3_validation.py pins the policy document itself (a deny-all would fail there).
 """
 
 from __future__ import annotations

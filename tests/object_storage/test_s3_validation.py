@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import s3hardening
 from components.errors import REDACTED, ConfigError
-from s3hardening.spec import SID_DENY_INSECURE, SID_DENY_NO_SSE_C, bucket_policy
+from s3hardening import harden
+from s3hardening.spec import SID_DENY_INSECURE, SID_DENY_NO_SSE_C, bucket_policy, bucket_policy_json
 from statebackend.cli import login_url
 
 
@@ -125,6 +128,45 @@ def test_policy_for_sse_c_denies_plain_puts_and_plain_http() -> None:
     ssec = by_sid[SID_DENY_NO_SSE_C]
     assert ssec["Action"] == "s3:PutObject"
     assert ssec["Condition"] == {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}}
+
+
+def test_sse_c_policy_json_is_exactly_the_conditional_denies() -> None:
+    """The document sent to the endpoint, statement by statement. moto cannot tell this policy
+    from a deny-all one (it ignores the Null condition, see test_s3_server.py), so the structure
+    is pinned here: a Deny with no or another condition would refuse every put."""
+    text = bucket_policy_json(s3hardening.BucketSpec("hd-1", encryption="SSE-C"))
+    assert text is not None
+    doc = json.loads(text)
+    assert doc["Version"] == "2012-10-17"
+    assert doc["Statement"] == [
+        {
+            "Sid": SID_DENY_INSECURE,
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::hd-1", "arn:aws:s3:::hd-1/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+        {
+            "Sid": SID_DENY_NO_SSE_C,
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": "arn:aws:s3:::hd-1/*",
+            "Condition": {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}},
+        },
+    ]
+    # The audit recognises these statements, and would not take a deny-all for the SSE-C one.
+    tls, ssec = doc["Statement"]
+    assert harden._is_tls_deny(tls) and harden._is_sse_c_deny(ssec)
+    assert not harden._is_sse_c_deny({k: v for k, v in ssec.items() if k != "Condition"})
+    assert not harden._is_tls_deny({k: v for k, v in tls.items() if k != "Condition"})
+
+
+def test_sse_s3_policy_json_has_the_tls_deny_only() -> None:
+    text = bucket_policy_json(s3hardening.BucketSpec("state-b"))
+    assert text is not None
+    assert [s["Sid"] for s in json.loads(text)["Statement"]] == [SID_DENY_INSECURE]
 
 
 def test_no_policy_when_nothing_to_deny() -> None:

@@ -204,6 +204,9 @@ def props_failures(props: Mapping[str, Any]) -> list[ConfigError]:
                 days = int(days)  # numbers cross the wire as doubles
             if mode not in LOCK_MODES:
                 fail("objectLock.mode", mode, f"one of {', '.join(LOCK_MODES)}")
+            elif purpose == "logs" and mode != "COMPLIANCE":
+                # GOVERNANCE lets privileged users shorten retention: not a six-month guarantee.
+                fail("objectLock.mode", mode, "COMPLIANCE for logs buckets (SecNumCloud 12.6.c)")
             if isinstance(days, bool) or not isinstance(days, int) or days < 1:
                 fail("objectLock.days", lock.get("days"), "a positive integer")
             elif purpose == "logs" and days < LOG_MIN_RETENTION_DAYS:

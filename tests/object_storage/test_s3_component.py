@@ -151,6 +151,11 @@ def test_logs_bucket_gets_compliance_lock_and_ec2_credential_child(recorder: _Re
             "objectLock.days",
             "180",
         ),
+        (
+            {"purpose": "logs", "data_class": "internal", "object_lock": ObjectLockArgs("GOVERNANCE", 365)},
+            "objectLock.mode",
+            "COMPLIANCE for logs",
+        ),
         ({"versioning": False}, "versioning", "health"),
         ({"endpoint_url": "https://s3.elsewhere.example"}, "endpointUrl", "catalogue"),
         (

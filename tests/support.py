@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import json
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
 from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -49,3 +56,56 @@ def wire(reg: Registration) -> dict[str, Any]:
 
 def stack_copy(stack: str) -> dict[str, Any]:
     return copy.deepcopy(raw_stack(stack))
+
+
+class EchoMocks(pulumi_mocks.Mocks):
+    """Resources get a stable fake id and echo their inputs; invokes are refused."""
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        raise NotImplementedError(args.token)
+
+
+class WireMonitor(pulumi_mocks.MockMonitor):
+    """Keeps every request of a component test whole, as a wire dict (secrets still wrapped)."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks | None = None) -> None:
+        super().__init__(mocks or EchoMocks())
+        self.lock = threading.Lock()
+        self.registrations: list[dict[str, Any]] = []
+        self.outputs: list[dict[str, Any]] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        with self.lock:
+            self.registrations.append(json_format.MessageToDict(request))
+        return super().RegisterResource(request)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        with self.lock:
+            self.outputs.append(json_format.MessageToDict(request))
+        return super().RegisterResourceOutputs(request)
+
+    def of_type(self, typ: str) -> list[dict[str, Any]]:
+        return [r for r in self.registrations if r["type"] == typ]
+
+    def named(self, name: str) -> dict[str, Any]:
+        (found,) = [r for r in self.registrations if r["name"] == name]
+        return found
+
+
+def run_component(
+    program: Callable[[], None], monitor: WireMonitor | None = None, *, preview: bool = False
+) -> WireMonitor:
+    """Run a function that builds components, in a fresh runtime context, and wait for it."""
+    monitor = monitor if monitor is not None else WireMonitor()
+
+    def body() -> None:
+        pulumi.runtime.set_mocks(
+            monitor.mocks, project=PROJECT, stack="test", monitor=monitor, preview=preview
+        )
+        _sync_await(run_pulumi_func(program))
+
+    contextvars.copy_context().run(body)
+    return monitor

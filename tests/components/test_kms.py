@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import base64
-import contextvars
 import datetime as dt
 import hashlib
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pulumi
 import pulumi_random as random
 import pytest
-from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from components.errors import ConfigError
 from components.key_specs import KeySpec, parse_imported_keys, parse_key_specs
@@ -27,6 +22,7 @@ from components.kms import (
     imported_material_from_config,
     key_custody_rows,
 )
+from tests.support import EchoMocks, WireMonitor, run_component
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 RANDOM_BYTES = "random:index/randomBytes:RandomBytes"
@@ -50,58 +46,24 @@ def spellings(material: bytes) -> set[str]:
     return {b64, material.hex(), material.hex().upper(), repr(material)[2:-1], b64.rstrip("=")}
 
 
-class Mocks(pulumi_mocks.Mocks):
+class Mocks(EchoMocks):
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        outputs = dict(args.inputs)
+        id_, outputs = super().new_resource(args)
         if args.typ == RANDOM_BYTES:
             raw = generated_material(args.name)
             outputs.update(base64=base64.b64encode(raw).decode(), hex=raw.hex())
         if args.typ == BARBICAN:
             outputs["secretRef"] = f"https://barbican.example/v1/secrets/{args.name}"
-        return f"{args.name}-id", outputs
-
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        raise NotImplementedError(args.token)
+        return id_, outputs
 
 
-class Monitor(pulumi_mocks.MockMonitor):
-    """Keeps every request whole, as a dict in wire form (secrets still wrapped)."""
-
+class Monitor(WireMonitor):
     def __init__(self) -> None:
         super().__init__(Mocks())
-        self.lock = threading.Lock()
-        self.registrations: list[dict[str, Any]] = []
-        self.outputs: list[dict[str, Any]] = []
-
-    def RegisterResource(self, request: Any) -> Any:
-        with self.lock:
-            self.registrations.append(json_format.MessageToDict(request))
-        return super().RegisterResource(request)
-
-    def RegisterResourceOutputs(self, request: Any) -> Any:
-        with self.lock:
-            self.outputs.append(json_format.MessageToDict(request))
-        return super().RegisterResourceOutputs(request)
-
-    def of_type(self, typ: str) -> list[dict[str, Any]]:
-        return [r for r in self.registrations if r["type"] == typ]
-
-    def named(self, name: str) -> dict[str, Any]:
-        (found,) = [r for r in self.registrations if r["name"] == name]
-        return found
 
 
-def run(program: Callable[[], None], monitor: Monitor | None = None, *, preview: bool = False) -> Monitor:
-    mon = monitor if monitor is not None else Monitor()
-
-    def body() -> None:
-        pulumi.runtime.set_mocks(
-            mon.mocks, project="sovereign-landing-zone", stack="test", monitor=mon, preview=preview
-        )
-        _sync_await(run_pulumi_func(program))
-
-    contextvars.copy_context().run(body)
-    return mon
+def run(program: Callable[[], None], monitor: Monitor | None = None, *, preview: bool = False) -> WireMonitor:
+    return run_component(program, monitor if monitor is not None else Monitor(), preview=preview)
 
 
 def specs(raw: list[dict[str, Any]], data_class: str = "health", names: set[str] | None = None):

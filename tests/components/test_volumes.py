@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import contextvars
-import threading
-from collections.abc import Callable
 from typing import Any
 
-import pulumi
 import pytest
-from google.protobuf import json_format
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
 from components.catalogue import load_catalogue
 from components.errors import ConfigError
@@ -22,45 +14,13 @@ from components.volumes import (
     known_encrypted_volume_types,
     select_encrypted_volume_type,
 )
+from tests.support import WireMonitor, run_component
 
 VOLUME = "openstack:blockstorage/volume:Volume"
 OVH_TYPES = ("classic-luks", "high-speed-luks", "high-speed-gen2-luks")
 
 
-class Mocks(pulumi_mocks.Mocks):
-    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        raise NotImplementedError(args.token)
-
-
-class Monitor(pulumi_mocks.MockMonitor):
-    def __init__(self) -> None:
-        super().__init__(Mocks())
-        self.lock = threading.Lock()
-        self.registrations: list[dict[str, Any]] = []
-
-    def RegisterResource(self, request: Any) -> Any:
-        with self.lock:
-            self.registrations.append(json_format.MessageToDict(request))
-        return super().RegisterResource(request)
-
-
-def run(program: Callable[[], None], monitor: Monitor | None = None) -> Monitor:
-    monitor = monitor if monitor is not None else Monitor()
-
-    def body() -> None:
-        pulumi.runtime.set_mocks(
-            monitor.mocks, project="sovereign-landing-zone", stack="test", monitor=monitor
-        )
-        _sync_await(run_pulumi_func(program))
-
-    contextvars.copy_context().run(body)
-    return monitor
-
-
-def volumes(monitor: Monitor) -> list[dict[str, Any]]:
+def volumes(monitor: WireMonitor) -> list[dict[str, Any]]:
     return [r for r in monitor.registrations if r["type"] == VOLUME]
 
 
@@ -115,7 +75,7 @@ def test_volume_uses_the_encrypted_type_and_is_protected() -> None:
             EncryptedVolumeArgs(size_gb=20, known_encrypted_types=OVH_TYPES, data_class="health"),
         )
 
-    monitor = run(program)
+    monitor = run_component(program)
     (volume,) = volumes(monitor)
     assert volume["name"] == "bastion-root-volume"
     assert volume["object"]["volumeType"] == "classic-luks"
@@ -132,7 +92,7 @@ def test_protect_opt_out() -> None:
             "scratch", EncryptedVolumeArgs(size_gb=1, known_encrypted_types=OVH_TYPES, protect=False)
         )
 
-    (volume,) = volumes(run(program))
+    (volume,) = volumes(run_component(program))
     assert volume.get("protect", False) is False
 
 
@@ -142,9 +102,9 @@ def test_a_refused_type_registers_nothing() -> None:
             "data", EncryptedVolumeArgs(size_gb=10, known_encrypted_types=OVH_TYPES, volume_type="classic")
         )
 
-    monitor = Monitor()
+    monitor = WireMonitor()
     with pytest.raises(ConfigError):
-        run(program, monitor)
+        run_component(program, monitor)
     assert [r["type"] for r in monitor.registrations] in ([], ["pulumi:pulumi:Stack"])
 
 
@@ -154,4 +114,4 @@ def test_bad_size(size: Any) -> None:
         EncryptedVolume("data", EncryptedVolumeArgs(size_gb=size, known_encrypted_types=OVH_TYPES))
 
     with pytest.raises(ValueError, match="size_gb"):
-        run(program)
+        run_component(program)

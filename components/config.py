@@ -287,13 +287,24 @@ def check_offer(cfg: StackConfig, catalogue: Catalogue, today: dt.date) -> Offer
             cfg.region,
             f"a region in the EU (SecNumCloud 3.2 19.2; this one is in {country})",
         )
+    qualified_offers = sorted(
+        o.key for o in catalogue.offers.values() if o.qualification.is_qualified_on(today)
+    )
     if cfg.is_production and not _qualified(cfg, offer, today):
         raise ConfigError(
             key("offer"),
             cfg.offer,
             "a production stack needs an offer with a SecNumCloud qualification valid on "
-            f"{today.isoformat()} (SecNumCloud-qualified offers: "
-            f"{sorted(o.key for o in catalogue.offers.values() if o.qualification.is_qualified_on(today))})",
+            f"{today.isoformat()} (SecNumCloud-qualified offers: {qualified_offers})",
+        )
+    # Real health data never goes to an unqualified offer, whatever the environment says: a dev
+    # stack that holds it is production in all but name.
+    if cfg.data_classification == "health" and not _qualified(cfg, offer, today):
+        raise ConfigError(
+            key("dataClassification"),
+            "health",
+            f"public, internal or sensitive on '{offer.key}', which is not SecNumCloud-qualified on "
+            f"{today.isoformat()}; health data only on {qualified_offers}",
         )
     return offer
 

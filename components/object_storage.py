@@ -436,7 +436,8 @@ class EncryptedBucketProvider(dyn.ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         name = props.get("bucketName") or id_
-        s3hardening.delete(target_from_props(props), name, force=bool(props.get("forceDestroy", False)))
+        # Only a literal true empties a bucket: a string "false" must never count as consent.
+        s3hardening.delete(target_from_props(props), name, force=props.get("forceDestroy") is True)
 
 
 class EncryptedBucketResource(dyn.Resource, module=DYNAMIC_MODULE, name=DYNAMIC_NAME):

@@ -183,6 +183,9 @@ def test_delete_refuses_non_empty_unless_force_destroy() -> None:
     target.client().put_object(Bucket="health-data-1", Key="x", Body=b"1")
     with pytest.raises(s3hardening.BucketNotEmptyError):
         provider.delete(created.id, created.outs or {})
+    for not_consent in ("true", "false", 1):
+        with pytest.raises(s3hardening.BucketNotEmptyError):
+            provider.delete(created.id, {**(created.outs or {}), "forceDestroy": not_consent})
     provider.delete(created.id, {**(created.outs or {}), "forceDestroy": True})
     assert not s3hardening.exists(target, "health-data-1")
 

@@ -182,6 +182,14 @@ BAD_INPUTS = [
     ("bad-port", "dev", _set("flows.0.ports", 70000), ":flows[0].ports", "70000", "1-65535"),
     ("unknown-protocol", "dev", _set("flows.0.protocol", "gre"), ":flows[0].protocol", "'gre'", "'tcp'"),
     (
+        "health-data-on-unqualified-offer",
+        "dev",
+        lambda c: [c.update(dataClassification="health"), c.pop("keys"), c.pop("buckets")],
+        ":dataClassification",
+        "'health'",
+        "health data only on ['ovh-baremetal-pod', 'ovh-snc']",
+    ),
+    (
         "unknown-environment",
         "dev",
         _set("environment", "production"),

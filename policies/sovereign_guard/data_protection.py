@@ -12,6 +12,7 @@ from .encryption import (
     PROVIDER_KEY_CLASSES,
     SECRET,
     VOLUME,
+    customer_held_classes_config,
     needs_customer_key,
     require_key_material,
 )
@@ -58,17 +59,10 @@ KMS_DATA_CLASS = resource_policy(
             "data-class on every Barbican key."
         ),
         references=("snc-3.3.2", "snc-10.1.a", "snc-19.4", "hds-exi-28"),
-        config={
-            "customerHeldClasses": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["sensitive", "health"],
-                "description": (
-                    "Data classes whose keys the provider must not hold; every class other than public "
-                    "and internal always counts, so this list can only add"
-                ),
-            }
-        },
+        config=customer_held_classes_config(
+            "Data classes whose keys the provider must not hold; every class other than public "
+            "and internal always counts, so this list can only add"
+        ),
         types=(SECRET,),
     ),
     _kms_data_class,

@@ -250,6 +250,18 @@ BUCKET_ENCRYPTION = resource_policy(
 )
 
 
+def customer_held_classes_config(description: str) -> dict[str, Any]:
+    """The config schema shared by the policies that keep keys of some data classes off the provider."""
+    return {
+        "customerHeldClasses": {
+            "type": "array",
+            "items": {"type": "string"},
+            "default": ["sensitive", "health"],
+            "description": description,
+        }
+    }
+
+
 def needs_customer_key(data_class: str | None, configured: list[str]) -> bool:
     """Whether a data class needs customer-held keys: every class but public and internal, plus
     any class the policy config adds."""
@@ -304,17 +316,10 @@ CUSTOMER_KEY = resource_policy(
             "provider-held keys are for public and internal data only."
         ),
         references=("snc-3.3.2", "snc-10.1.a", "snc-19.4", "hds-exi-28"),
-        config={
-            "customerHeldClasses": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["sensitive", "health"],
-                "description": (
-                    "Data classes that need customer-held custody; every class other than public and "
-                    "internal (unknown ones and none included) always does, so this list can only add"
-                ),
-            }
-        },
+        config=customer_held_classes_config(
+            "Data classes that need customer-held custody; every class other than public and "
+            "internal (unknown ones and none included) always does, so this list can only add"
+        ),
         types=(BUCKET_TYPE,),
     ),
     _customer_key,

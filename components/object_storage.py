@@ -47,7 +47,7 @@ REPLACE_KEYS = ("bucketName", "endpointUrl", "region")
 # Output only: False after a refresh that found any audit gap; diff() then plans an update.
 HARDENED_KEY = "hardened"
 _NOT_INPUTS = frozenset({"__provider", "arn", "auditGaps", HARDENED_KEY})
-_UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # pulumi.runtime.rpc.UNKNOWN (preview)
+_UNKNOWN = pulumi.runtime.rpc.UNKNOWN  # a value known only at update time (preview)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,8 +22,9 @@ from pulumi.runtime.proto import analyzer_pb2
 
 from .project import StackConfig
 from .recorder import Registration, engine_urn
+from .wire import UNKNOWN
 
-UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+UNKNOWN_ID = UNKNOWN
 """The engine's sentinel for a value not known until the update (here: every id)."""
 _NO_DEFAULT_PROVIDER = {"pulumi"}
 """Packages the engine serves itself (pulumi:pulumi:StackReference): no default provider."""

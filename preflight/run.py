@@ -13,6 +13,7 @@ from .errors import PreflightError, UsageError
 from .model import Location, PolicyInfo, Report, Resource, StackError, StackResult, Suppression, Violation
 from .process import PackProcess, PackProject, load_pack_project
 from .project import SECRET_PLACEHOLDER, Project, StackConfig, load_project, load_stack_config
+from .wire import SECRET_SIG_KEY, SIGNATURES
 
 if TYPE_CHECKING:
     from .pack import PackInfo, PackSession
@@ -22,10 +23,7 @@ if TYPE_CHECKING:
 # been started, so that its start-up overlaps ours.
 
 STACK_TYPE = "pulumi:pulumi:Stack"
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
 REDACTED = "[secret]"
-# The wire's secret envelope: its own constants are not secrets.
-_SIGNATURES = frozenset({SECRET_SIG, "1b47061264138c4ac30d75fd1eb44270"})
 # Shorter values cannot be replaced without mangling the report; they are no real secrets either.
 _MIN_SECRET = 4
 
@@ -82,13 +80,13 @@ class _Secrets:
 
     def _walk(self, value: Any, *, secret: bool) -> None:
         if isinstance(value, dict):
-            inner = secret or value.get(SECRET_SIG) is not None
+            inner = secret or value.get(SECRET_SIG_KEY) is not None
             for v in value.values():
                 self._walk(v, secret=inner)
         elif isinstance(value, list):
             for v in value:
                 self._walk(v, secret=secret)
-        elif secret and isinstance(value, str) and len(value) >= _MIN_SECRET and value not in _SIGNATURES:
+        elif secret and isinstance(value, str) and len(value) >= _MIN_SECRET and value not in SIGNATURES:
             self.values.add(value)
 
     def scrub(self, text: str) -> str:
@@ -312,7 +310,7 @@ def _component_table(
 
 def _clean_cell(value: Any, secrets: _Secrets) -> Any:
     if isinstance(value, dict):
-        if SECRET_SIG in value:
+        if SECRET_SIG_KEY in value:
             return REDACTED
         return {str(k): _clean_cell(v, secrets) for k, v in value.items()}
     if isinstance(value, list):

@@ -22,9 +22,10 @@ from components.kms import (
     imported_material_from_config,
     key_custody_rows,
 )
+from preflight.wire import is_secret
+from preflight.wire import secret as wire_secret
 from tests.support import EchoMocks, WireMonitor, run_component
 
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
 RANDOM_BYTES = "random:index/randomBytes:RandomBytes"
 BARBICAN = "openstack:keymanager/secretV1:SecretV1"
 COMPONENT = "sovereign:kms:CustomerHeldKeys"
@@ -85,7 +86,7 @@ def keys_program(args: CustomerHeldKeysArgs, sink: dict[str, Any] | None = None)
 def strip_secrets(value: Any) -> Any:
     """The request with every secret-wrapped value replaced: what would be in plaintext."""
     if isinstance(value, dict):
-        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+        if is_secret(value):
             return "<secret>"
         return {k: strip_secrets(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -95,7 +96,7 @@ def strip_secrets(value: Any) -> Any:
 
 def secret_values(value: Any) -> list[Any]:
     if isinstance(value, dict):
-        if SECRET_SIG in value:
+        if is_secret(value):
             return [value.get("value")]
         return [x for v in value.values() for x in secret_values(v)]
     if isinstance(value, list):
@@ -232,10 +233,7 @@ def test_provider_kms_is_barbican_aes256_with_named_readers_only() -> None:
     assert "expiration" in secret.get("ignoreChanges", [])
     # The payload is the generated material, wrapped as a secret.
     material = generated_material("kms-app-cache-g1-material")
-    assert inputs["payload"] == {
-        SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270",
-        "value": base64.b64encode(material).decode(),
-    }
+    assert inputs["payload"] == wire_secret(base64.b64encode(material).decode())
     assert monitor.named("kms-app-cache-g1-material")["protect"] is True
     assert_material_only_as_secret(monitor, [material])
     keys = sink["keys"]

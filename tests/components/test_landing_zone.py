@@ -12,6 +12,7 @@ from components.config import parse_stack_config
 from components.errors import ConfigError
 from components.landing_zone import plan_landing_zone
 from preflight.recorder import RecordingMocks, RecordingMonitor, run_program
+from preflight.wire import SECRET_SIG_KEY, is_secret
 from tests.support import PROJECT, REPO, STACKS, as_cli_config, record, stack_copy, wire
 
 TODAY = dt.date(2026, 11, 29)
@@ -40,7 +41,7 @@ def test_buckets_take_custody_from_their_key(stack: str) -> None:
             assert inputs["objectLock"]["mode"] == "COMPLIANCE"
             assert inputs["objectLock"]["days"] >= 180
         for secret in ("accessKeyId", "secretAccessKey"):
-            assert "4dabf18193072939515e22adb298388d" in inputs[secret]
+            assert is_secret(inputs[secret])
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -85,7 +86,7 @@ def test_key_custody_table_never_holds_material() -> None:
     assert all(set(row) == columns for row in table)
     # Plain data only: no value is a secret envelope or anything that could carry key material.
     assert all(v is None or isinstance(v, (str, float, int, list)) for row in table for v in row.values())
-    assert "4dabf18193072939515e22adb298388d" not in str(table)
+    assert SECRET_SIG_KEY not in str(table)
 
 
 BAD_BUCKETS = [

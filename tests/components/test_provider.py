@@ -7,9 +7,9 @@ import json
 import pytest
 
 from preflight.recorder import run_program
+from preflight.wire import SECRET_SIG_KEY
 from tests.support import PROJECT, REPO, as_cli_config, stack_copy, wire
 
-SECRET_SIG = "4dabf18193072939515e22adb298388d"
 CREDENTIAL = "app-cred-secret-value-for-test"
 
 
@@ -35,7 +35,7 @@ def test_application_credential_secret_is_sent_as_a_secret(monkeypatch: pytest.M
     inputs = _provider_inputs(monkeypatch, {})
     assert inputs["applicationCredentialId"] == "cred-id-1234"
     secret = inputs["applicationCredentialSecret"]
-    assert secret[SECRET_SIG] and secret["value"] == CREDENTIAL
+    assert secret[SECRET_SIG_KEY] and secret["value"] == CREDENTIAL
     # Nowhere else in the provider's inputs, unwrapped.
     rest = {k: v for k, v in inputs.items() if k != "applicationCredentialSecret"}
     assert CREDENTIAL not in json.dumps(rest)

@@ -20,9 +20,8 @@ from components.object_storage import (
     StaticS3Credentials,
     validate_args,
 )
+from preflight.wire import is_secret
 
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-SIG_KEY = "4dabf18193072939515e22adb298388d"
 DYN_TYPE = "pulumi-python:dynamic/object_storage:EncryptedBucket"
 
 
@@ -77,7 +76,7 @@ def _inputs(request: Any) -> dict[str, Any]:
 
 
 def _is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG
+    return is_secret(value)
 
 
 @pulumi.runtime.test

@@ -11,10 +11,9 @@ import pytest
 
 import s3hardening
 from components.object_storage import EncryptedBucketProvider, props_failures, spec_from_props
+from preflight.wire import UNKNOWN
 from tests.object_storage.conftest import FAKE_KEY_ID, FAKE_SECRET
 from tests.object_storage.helpers import props
-
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 
 def _failures(p: dict[str, Any]) -> dict[str, str]:

@@ -42,8 +42,9 @@ from pulumi_policy.policy import _NotApplicableError  # noqa: E402
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy  # noqa: E402
 from sovereign_guard import ALL_POLICIES, clock, framework, hygiene, settings  # noqa: E402
 
+from preflight.wire import secret as wire_secret  # noqa: E402
+
 UNKNOWN = UNKNOWN_STRING_VALUE
-SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 TODAY = dt.date(2026, 11, 29)
 STACK = "dev"
 PROJECT = "sovereign-landing-zone"
@@ -51,7 +52,7 @@ PROJECT = "sovereign-landing-zone"
 
 def secret(value: Any) -> dict[str, Any]:
     """A secret input as the engine sends it."""
-    return {**SECRET_SIG, "value": value}
+    return wire_secret(value)
 
 
 def urn(type_: str, name: str, stack: str = STACK) -> str:

@@ -23,6 +23,7 @@ from sovereign_guard import ALL_POLICIES
 
 from preflight.pack import PackSession, read_policy_config, reconcile_policy_config
 from preflight.process import PackProcess, load_pack_project
+from preflight.wire import UNKNOWN
 
 from .conftest import (
     BUCKET_SECRETS,
@@ -261,7 +262,7 @@ def test_unknown_values_become_preview_diagnostics(pack: PackSession) -> None:
         **HTTPS_IN,
         "portRangeMin": 22,
         "portRangeMax": 22,
-        "remoteIpPrefix": "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "remoteIpPrefix": UNKNOWN,
     }
     response = analyze(pack, analyze_request(RULE_TYPE, "r", ssh, prov=EXPLICIT))
     assert mandatory(response) == []

@@ -10,7 +10,8 @@ from google.protobuf import struct_pb2
 
 from preflight import suppressions
 from preflight.recorder import Registration
-from preflight.run import REDACTED, SECRET_SIG, _component_table, _Secrets
+from preflight.run import REDACTED, _component_table, _Secrets
+from preflight.wire import SECRET_SIG_KEY, secret
 
 PACK = "sovereign-guard"
 RECORD = json.dumps({"policy": "access-credential-disallow-plaintext", "urn": "u", "reason": "x" * 30})
@@ -50,17 +51,17 @@ def _registration(inputs: dict, outputs: dict | None = None, custom: bool = True
 
 
 def _wrapped(value: str) -> dict:
-    return {SECRET_SIG: "1b47061264138c4ac30d75fd1eb44270", "value": value}
+    return secret(value)
 
 
 def test_short_and_hex_secrets_are_scrubbed_but_not_the_envelope() -> None:
     secrets = _Secrets()
     hex_key = "0123456789abcdef0123456789abcdef"
     secrets.add_registrations([_registration({"a": _wrapped(hex_key), "b": _wrapped("pw12"), "c": "plain"})])
-    text = f"volumeType '{hex_key}' and password pw12 next to plain; sig {SECRET_SIG}"
+    text = f"volumeType '{hex_key}' and password pw12 next to plain; sig {SECRET_SIG_KEY}"
     scrubbed = secrets.scrub(text)
     assert hex_key not in scrubbed and "pw12" not in scrubbed
-    assert "plain" in scrubbed and SECRET_SIG in scrubbed
+    assert "plain" in scrubbed and SECRET_SIG_KEY in scrubbed
 
 
 def test_component_tables_never_carry_a_secret() -> None:

@@ -2,8 +2,8 @@
 
 import pulumi
 
-from components.config import load_stack_config
 from components.landing_zone import LandingZone, plan_landing_zone
+from components.stack_config import load_stack_config
 
 # Both steps raise ConfigError (a pulumi.RunError: one line, no traceback) before any resource.
 plan = plan_landing_zone(load_stack_config())

@@ -1,4 +1,7 @@
-"""The sovereign-offer catalogue, read from the policy pack's data file.
+"""The program's view of the sovereign-offer catalogue: what it needs to build on an offer.
+
+The pack has its own view of the same file (policies/sovereign_guard/catalogue.py: what it needs to
+judge a resource); tests/components/test_catalogue_contract.py keeps the two in step.
 
 The YAML lives inside the policy pack so that the pack stays publishable on its own; the program
 reads the same file by path and never imports the pack (and the pack never imports this).
@@ -22,7 +25,7 @@ PER_CUSTOMER = "per-customer"
 
 
 @dataclass(frozen=True)
-class Qualification:
+class OfferQualification:
     """SecNumCloud status of an offer, with the confidence of its source."""
 
     secnumcloud: str
@@ -54,7 +57,7 @@ class S3Service:
 
 
 @dataclass(frozen=True)
-class Offer:
+class OfferProfile:
     """One sovereign offer from the catalogue."""
 
     key: str
@@ -62,7 +65,7 @@ class Offer:
     api: str
     keystone: str
     """The Keystone URL, or 'per-customer' when the stack must declare it."""
-    qualification: Qualification
+    qualification: OfferQualification
     regions: dict[str, str] | None
     """Region name to ISO country code; None when regions are per customer."""
     services: dict[str, Any]
@@ -77,14 +80,14 @@ class Offer:
 
 
 @dataclass(frozen=True)
-class Catalogue:
+class OfferCatalogue:
     """All offers, and the country lists used for localisation checks."""
 
-    offers: dict[str, Offer]
+    offers: dict[str, OfferProfile]
     eu_countries: frozenset[str]
     eea_countries: frozenset[str]
 
-    def offer(self, key: str) -> Offer:
+    def offer(self, key: str) -> OfferProfile:
         return self.offers[key]
 
 
@@ -94,7 +97,7 @@ def _names(block: Any, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in (block or ()))
 
 
-def _offer(key: str, raw: dict[str, Any]) -> Offer:
+def _offer(key: str, raw: dict[str, Any]) -> OfferProfile:
     qual = raw["qualification"]
     s3_raw = raw["services"].get("s3")
     s3 = (
@@ -108,12 +111,12 @@ def _offer(key: str, raw: dict[str, Any]) -> Offer:
         else None
     )
     regions = raw["regions"]
-    return Offer(
+    return OfferProfile(
         key=key,
         name=raw["name"],
         api=raw["api"],
         keystone=raw["keystone"],
-        qualification=Qualification(
+        qualification=OfferQualification(
             secnumcloud=qual["secnumcloud"],
             confidence=qual["confidence"],
             valid_from=qual.get("valid_from"),
@@ -128,9 +131,9 @@ def _offer(key: str, raw: dict[str, Any]) -> Offer:
 
 
 @lru_cache(maxsize=4)
-def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+def load_catalogue(path: Path = CATALOGUE_PATH) -> OfferCatalogue:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return Catalogue(
+    return OfferCatalogue(
         offers={key: _offer(key, body) for key, body in raw["offers"].items()},
         eu_countries=frozenset(raw["eu_countries"]),
         eea_countries=frozenset(raw["eea_countries"]),

@@ -11,7 +11,8 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from .config import ZONES, Flow, IpNetwork, port_range, zone_or_cidr
+from .config import ZONES, Flow, IpNetwork
+from .validation.flows import port_range, zone_or_cidr
 
 SSH = 22
 ADMIN_SSH_IN = (

@@ -1,6 +1,7 @@
 """Key specs: what a stack says about its encryption keys, parsed and checked before anything exists.
 
-Pure code (stdlib and ConfigError only) so that config.py can import it without a cycle.
+Pure code (stdlib and ConfigError only) so that config.py can import it without a cycle; the
+imported material itself is checked by imported_keys.py.
 
 Rules, each raising ConfigError with the exact key path (`sovereign-landing-zone:keys[2].custody`):
 - custody is `customer-held` (the provider never stores the material) or `provider-kms` (a
@@ -19,23 +20,22 @@ Rules, each raising ConfigError with the exact key path (`sovereign-landing-zone
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
-
-NAMESPACE = "sovereign-landing-zone"
-IMPORTED_KEYS = "importedKeys"
-# preflight cannot decrypt `secure:` config and passes this marker instead (docs/preflight.md; a
-# test keeps the two equal). Imported material is then unavailable: it cannot be checked offline,
-# and the marker travels, as a secret, where the material would. Only a preview accepts it.
-OFFLINE_PLACEHOLDER = "[secret: not decrypted by preflight]"
+from .imported_keys import (
+    ALGORITHM,
+    GENERATION_SUFFIX,
+    KEY_BYTES,
+    KEY_NAME,
+    NAMESPACE,
+    check_imported_names,
+)
 
 PURPOSES = ("object-storage", "volumes", "application", "backup")
 CUSTODY_MODES = ("customer-held", "provider-kms")
@@ -45,15 +45,13 @@ DATA_CLASSES = ("public", "internal", "sensitive", "health")
 # technical guarantee against the provider itself, so the higher classes need customer-held keys).
 PROVIDER_KMS_DATA_CLASSES = ("public", "internal")
 
-ALGORITHM = "AES-256"
-KEY_BITS = 256
-KEY_BYTES = KEY_BITS // 8
+KEY_BITS = KEY_BYTES * 8
 DEFAULT_ROTATION_DAYS = 365
 MAX_ROTATION_DAYS = 3 * 366
+# Every live generation is a resource (and its material a secret): a bound keeps a typo from
+# planning millions of them. Yearly rotation reaches it in a thousand years.
+MAX_GENERATION = 999
 
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
-# Names ending in -g<n> would collide with the per-generation names of importedKeys.
-_GENERATION_SUFFIX = re.compile(r"-g[0-9]+$")
 _READER = re.compile(r"^[A-Za-z0-9_.@-]{1,255}$")
 _ALGORITHM = re.compile(r"^AES[-_ ]?(\d+)$", re.IGNORECASE)
 
@@ -158,12 +156,18 @@ def parse_key_specs(
 def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
     if not isinstance(item, Mapping):
         raise ConfigError(_key(at), item, "a mapping with name, purpose and custody")
-    unknown = sorted(set(item) - set(_FIELDS))
+    unknown = sorted(set(item) - set(_FIELDS), key=str)
     if unknown:
-        raise ConfigError(_key(f"{at}.{unknown[0]}"), item[unknown[0]], f"one of the fields {list(_FIELDS)}")
+        close = difflib.get_close_matches(str(unknown[0]), _FIELDS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ConfigError(
+            _key(f"{at}.{unknown[0]}"),
+            item[unknown[0]],
+            f"no such key: {hint}one of the fields {list(_FIELDS)}",
+        )
 
     name = item.get("name")
-    if not isinstance(name, str) or not _NAME.match(name) or _GENERATION_SUFFIX.search(name):
+    if not isinstance(name, str) or not KEY_NAME.match(name) or GENERATION_SUFFIX.search(name):
         raise ConfigError(
             _key(f"{at}.name"),
             name,
@@ -184,8 +188,10 @@ def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
     _check_algorithm(at, item)
 
     generation = item.get("generation", 1)
-    if not _is_int(generation) or generation < 1:
-        raise ConfigError(_key(f"{at}.generation"), generation, "an integer >= 1 (1 for a new key)")
+    if not _is_int(generation) or not 1 <= generation <= MAX_GENERATION:
+        raise ConfigError(
+            _key(f"{at}.generation"), generation, f"an integer >= 1 and <= {MAX_GENERATION} (1 for a new key)"
+        )
     retired = _retired(at, item.get("retiredGenerations", []), generation)
 
     expires_at = _date(f"{at}.expiresAt", item.get("expiresAt"))
@@ -302,95 +308,3 @@ def _readers(at: str, value: Any, custody: str) -> tuple[str, ...]:
     if len(set(value)) != len(value):
         raise ConfigError(_key(f"{at}.readers"), value, "each user id once")
     return tuple(value)
-
-
-def check_imported_names(specs: list[KeySpec] | tuple[KeySpec, ...], names: set[str]) -> None:
-    """Every live generation of an imported key has material, and no material is left unused."""
-    used: set[str] = set()
-    for i, spec in enumerate(specs):
-        if spec.source != "imported":
-            continue
-        for generation in spec.live_generations:
-            found = [n for n in spec.imported_names(generation) if n in names]
-            if not found:
-                raise ConfigError(
-                    _key(f"keys[{i}].source"),
-                    "imported",
-                    f"material for generation {generation} in the secret config "
-                    f"'{_key(IMPORTED_KEYS)}' under "
-                    + " or ".join(repr(n) for n in spec.imported_names(generation)),
-                )
-            if len(found) > 1:
-                raise ConfigError(
-                    _key(f"{IMPORTED_KEYS}.{spec.name}"),
-                    sorted(found),
-                    f"one entry for the current generation: '{spec.name}-g{generation}' or "
-                    f"'{spec.name}', not both",
-                )
-            used.add(found[0])
-    unused = sorted(names - used)
-    if unused:
-        raise ConfigError(
-            _key(f"{IMPORTED_KEYS}.{unused[0]}"),
-            unused[0],
-            "material only for live generations of keys with source 'imported'; remove the "
-            "material of a retired generation from config (that is part of crypto-shredding)",
-        )
-
-
-def validate_imported_material(name: str, value: Any) -> bytes:
-    """The decoded material of one imported key: standard base64 of exactly 32 bytes.
-
-    Errors are raised with secret=True: the value is never echoed, in the message or as a cause.
-    """
-    at = _key(f"{IMPORTED_KEYS}.{name}")
-    allowed = f"standard base64 (RFC 4648) of exactly {KEY_BYTES} bytes, an {ALGORITHM} key"
-    if not isinstance(value, str):
-        raise ConfigError(at, value, f"a string: {allowed}", secret=True)
-    try:
-        material = base64.b64decode(value.strip(), validate=True)
-    except (binascii.Error, ValueError):
-        material = None
-    if material is None:
-        raise ConfigError(at, value, f"{allowed}; the value is not valid base64", secret=True)
-    if len(material) != KEY_BYTES:
-        raise ConfigError(
-            at,
-            value,
-            f"{allowed}; it decodes to {len(material)} bytes ({len(material) * 8} bits)",
-            secret=True,
-        )
-    return material
-
-
-def parse_imported_keys(raw: str | Mapping[str, Any] | None) -> dict[str, str]:
-    """The secret config `importedKeys` (JSON object name -> base64), validated.
-
-    Returns name -> normalised base64 text. The caller wraps the values as Pulumi secrets before
-    they go anywhere; errors never show the material.
-    """
-    at = _key(IMPORTED_KEYS)
-    if raw is None or raw == "":
-        return {}
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except json.JSONDecodeError:
-            raise ConfigError(at, raw, "a JSON object of key name to base64 material", secret=True) from None
-    if not isinstance(raw, Mapping):
-        raise ConfigError(at, raw, "a JSON object of key name to base64 material", secret=True)
-    result: dict[str, str] = {}
-    for name, value in raw.items():
-        if not isinstance(name, str) or not _NAME.match(_GENERATION_SUFFIX.sub("", name)):
-            # A name is not material: showing it helps find the typo.
-            raise ConfigError(at, name, "names of keys ('<name>' or '<name>-g<generation>')")
-        material = validate_imported_material(name, value)
-        result[name] = base64.b64encode(material).decode("ascii")
-    return result
-
-
-def imported_key_names(raw: str | Mapping[str, Any] | None) -> set[str] | None:
-    """Names present in `importedKeys`, after validating the material; None when unavailable offline."""
-    if raw == OFFLINE_PLACEHOLDER:
-        return None
-    return set(parse_imported_keys(raw))

@@ -23,19 +23,18 @@ import pulumi
 import pulumi_openstack as openstack
 import pulumi_random as random
 
-from .config import read_pulumi_config
 from .errors import ConfigError
-from .key_specs import (
+from .imported_keys import (
     IMPORTED_KEYS,
-    KEY_BITS,
     KEY_BYTES,
     NAMESPACE,
     OFFLINE_PLACEHOLDER,
-    KeySpec,
     check_imported_names,
     parse_imported_keys,
     validate_imported_material,
 )
+from .key_specs import KEY_BITS, KeySpec
+from .stack_config import read_pulumi_config
 
 # Barbican stores the mode as metadata of a symmetric secret; GCM is authenticated encryption.
 BARBICAN_MODE = "gcm"

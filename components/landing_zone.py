@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import pulumi
 
 from .bastion import Bastion, BastionArgs
-from .catalogue import Offer, load_catalogue
-from .config import StackConfig, bastion_volume_type, key
+from .catalogue import OfferProfile, load_catalogue
+from .config import IpAddress, StackConfig, key
 from .errors import ConfigError
 from .flow_matrix import MatrixEntry, build_flow_matrix
 from .kms import (
@@ -32,9 +32,10 @@ from .object_storage import (
     validate_args,
 )
 from .provider import sovereign_provider
+from .validation.resources import bastion_volume_type
 
 
-def resolvers(cfg: StackConfig, offer: Offer) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]:
+def resolvers(cfg: StackConfig, offer: OfferProfile) -> tuple[IpAddress, ...]:
     if cfg.network.dns_resolvers is not None:
         return cfg.network.dns_resolvers
     return tuple(ipaddress.ip_address(a) for a in offer.dns_resolvers)
@@ -45,7 +46,7 @@ class LandingZonePlan:
     """Everything the landing zone will build, checked, before any resource exists."""
 
     cfg: StackConfig
-    offer: Offer
+    offer: OfferProfile
     matrix: tuple[MatrixEntry, ...]
     dns: tuple[str, ...]
     bastion_volume_type: str | None
@@ -101,7 +102,7 @@ def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
 class LandingZone(pulumi.ComponentResource):
     """Provider, network, keys, buckets and bastion of one environment."""
 
-    offer: Offer
+    offer: OfferProfile
     network: SegmentedNetwork
     keys: CustomerHeldKeys | None
     buckets: dict[str, EncryptedBucket]

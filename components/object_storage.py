@@ -24,7 +24,7 @@ import pulumi.dynamic as dyn
 import pulumi_openstack as openstack
 
 import s3hardening
-from components.catalogue import Catalogue, load_catalogue
+from components.catalogue import OfferCatalogue, load_catalogue
 from components.errors import ConfigError
 
 TYPE_TOKEN = "sovereign:storage:EncryptedBucket"
@@ -235,7 +235,7 @@ def props_failures(props: Mapping[str, Any]) -> list[ConfigError]:
     return errors
 
 
-def resolve_endpoint(args: EncryptedBucketArgs, catalogue: Catalogue | None = None) -> str:
+def resolve_endpoint(args: EncryptedBucketArgs, catalogue: OfferCatalogue | None = None) -> str:
     """The S3 endpoint for the args' offer and region, or ConfigError."""
     catalogue = catalogue or load_catalogue()
     if args.offer not in catalogue.offers:
@@ -304,7 +304,7 @@ def _signing_region(args: EncryptedBucketArgs) -> str:
     return args.region.lower()
 
 
-def validate_args(args: EncryptedBucketArgs, catalogue: Catalogue | None = None) -> dict[str, Any]:
+def validate_args(args: EncryptedBucketArgs, catalogue: OfferCatalogue | None = None) -> dict[str, Any]:
     """Validate before any child exists; return the props. Raises the first ConfigError."""
     endpoint = resolve_endpoint(args, catalogue)
     props = args_to_props(args, endpoint)
@@ -486,7 +486,7 @@ class EncryptedBucket(pulumi.ComponentResource):
         args: EncryptedBucketArgs,
         opts: pulumi.ResourceOptions | None = None,
         *,
-        catalogue: Catalogue | None = None,
+        catalogue: OfferCatalogue | None = None,
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         props = validate_args(args, catalogue)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pulumi
 import pulumi_openstack as openstack
 
-from .catalogue import Offer
-from .config import PROJECT, StackConfig, keystone_url
+from .catalogue import OfferProfile
+from .config import PROJECT, StackConfig
+from .validation.offer import keystone_url
 
 
 def sovereign_provider(
-    name: str, cfg: StackConfig, offer: Offer, opts: pulumi.ResourceOptions | None = None
+    name: str, cfg: StackConfig, offer: OfferProfile, opts: pulumi.ResourceOptions | None = None
 ) -> openstack.Provider:
     """An explicit provider: its endpoint and region are visible to review and to the policy pack.
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_openstack as openstack
 
-from .catalogue import Offer
+from .catalogue import OfferProfile
 from .errors import ConfigError
 
 VOLUME_TYPE_KEY = "sovereign-landing-zone:volumeType"
 DECLARED_TYPES_KEY = "sovereign-landing-zone:encryptedVolumeTypes"
 
 
-def known_encrypted_volume_types(offer: Offer | None, declared: Iterable[str] = ()) -> tuple[str, ...]:
+def known_encrypted_volume_types(offer: OfferProfile | None, declared: Iterable[str] = ()) -> tuple[str, ...]:
     """The offer's encrypted volume types first, then the ones the stack declares; no duplicates."""
     names = [*(offer.encrypted_volume_types if offer else ()), *declared]
     return tuple(dict.fromkeys(names))

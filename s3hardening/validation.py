@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from components.catalogue import Catalogue, load_catalogue
+from components.catalogue import OfferCatalogue, load_catalogue
 
 from .errors import EndpointNotApprovedError, S3SettingError
 
@@ -99,7 +99,7 @@ def normalise_endpoint(url: object, *, key: str = "endpointUrl") -> tuple[str, s
     return (f"{scheme}://{shown}:{port}" if port else f"{scheme}://{shown}"), host, port
 
 
-def catalogue_endpoints(catalogue: Catalogue | None = None) -> dict[str, tuple[str, str]]:
+def catalogue_endpoints(catalogue: OfferCatalogue | None = None) -> dict[str, tuple[str, str]]:
     """Every S3 endpoint the catalogue knows: normalised URL -> (offer key, region)."""
     catalogue = catalogue or load_catalogue()
     found: dict[str, tuple[str, str]] = {}
@@ -118,7 +118,7 @@ def validate_endpoint(
     approved: Iterable[str] = (),
     allow_loopback: bool = True,
     key: str = "endpointUrl",
-    catalogue: Catalogue | None = None,
+    catalogue: OfferCatalogue | None = None,
 ) -> Endpoint:
     """Accept a catalogue endpoint, an explicitly approved one, or (for tests) a loopback one."""
     norm, host, port = normalise_endpoint(url, key=key)

@@ -8,9 +8,9 @@ import struct
 
 import pytest
 
-from components.config import parse_stack_config
 from components.errors import ConfigError
 from components.ssh_keys import public_key_problem
+from components.stack_config import parse_stack_config
 from tests.support import record, stack_copy, wire
 
 
@@ -32,11 +32,22 @@ def _typed_key(key_type: str, body: bytes = b"x" * 32) -> str:
     return f"{key_type} " + base64.b64encode(_ssh_string(key_type.encode()) + _ssh_string(body)).decode()
 
 
+def _ecdsa_key(curve: str = "nistp256", point_bytes: int = 65) -> str:
+    # An ECDSA key names its curve again and carries an uncompressed point (0x04, x, y).
+    key_type = f"ecdsa-sha2-{curve}"
+    blob = (
+        _ssh_string(key_type.encode())
+        + _ssh_string(curve.encode())
+        + _ssh_string(b"\x04" + b"x" * (point_bytes - 1))
+    )
+    return f"{key_type} " + base64.b64encode(blob).decode()
+
+
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
         (_typed_key("ssh-ed25519"), None),
-        (_typed_key("ecdsa-sha2-nistp256"), None),
+        (_ecdsa_key(), None),
         (_rsa_key(3072), None),
         (_rsa_key(4096), None),
         (_rsa_key(2048), "at least 3072 bits (this one has 2048"),

@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.config import parse_stack_config
 from components.errors import ConfigError
+from components.stack_config import parse_stack_config
 from preflight.recorder import RecordingMocks, RecordingMonitor, run_program
 from tests.support import PROJECT, REPO, as_cli_config, stack_copy
 

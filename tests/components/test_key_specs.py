@@ -12,13 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.errors import REDACTED, ConfigError
-from components.key_specs import (
-    KeySpec,
-    imported_key_names,
-    parse_imported_keys,
-    parse_key_specs,
-    validate_imported_material,
-)
+from components.imported_keys import imported_key_names, parse_imported_keys, validate_imported_material
+from components.key_specs import KeySpec, parse_key_specs
 
 TODAY = dt.date(2026, 12, 1)
 MATERIAL = bytes(range(32))

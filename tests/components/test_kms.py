@@ -15,7 +15,8 @@ import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 
 from components.errors import ConfigError
-from components.key_specs import KeySpec, parse_imported_keys, parse_key_specs
+from components.imported_keys import parse_imported_keys
+from components.key_specs import KeySpec, parse_key_specs
 from components.kms import (
     CustomerHeldKeys,
     CustomerHeldKeysArgs,
@@ -394,7 +395,7 @@ def test_bad_imported_config_is_refused_without_echoing_it() -> None:
 
 
 def test_offline_marker_is_preflights_placeholder() -> None:
-    from components.key_specs import OFFLINE_PLACEHOLDER
+    from components.imported_keys import OFFLINE_PLACEHOLDER
     from preflight.project import SECRET_PLACEHOLDER
 
     assert OFFLINE_PLACEHOLDER == SECRET_PLACEHOLDER
@@ -412,7 +413,7 @@ def _imported_hsm_key() -> KeySpec:
 
 @pytest.mark.parametrize("preview", [True, False])
 def test_undecrypted_material_is_accepted_only_by_a_preview(preview: bool) -> None:
-    from components.key_specs import OFFLINE_PLACEHOLDER
+    from components.imported_keys import OFFLINE_PLACEHOLDER
 
     seen: dict[str, Any] = {}
 

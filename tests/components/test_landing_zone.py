@@ -8,9 +8,9 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.config import parse_stack_config
 from components.errors import ConfigError
 from components.landing_zone import plan_landing_zone
+from components.stack_config import parse_stack_config
 from preflight.recorder import RecordingMocks, RecordingMonitor, run_program
 from preflight.wire import SECRET_SIG_KEY, is_secret
 from tests.support import PROJECT, REPO, STACKS, as_cli_config, record, stack_copy, wire

@@ -250,6 +250,11 @@ BAD_INPUTS = [
 def test_bad_input_names_key_value_and_allowed(
     stack: str, mutate: Mutation, key: str, value: str, allowed: str
 ) -> None:
+    assert_refused(stack, mutate, key, value, allowed)
+
+
+def assert_refused(stack: str, mutate: Mutation, key: str, value: str, allowed: str) -> ConfigError:
+    """The mutated stack is refused in one line that holds the key, the value and what is allowed."""
     cfg = stack_copy(stack)
     mutate(cfg)
     with pytest.raises(ConfigError) as caught:
@@ -259,6 +264,7 @@ def test_bad_input_names_key_value_and_allowed(
     assert value in message
     assert allowed in message
     assert "\n" not in message
+    return caught.value
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])

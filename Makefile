@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: test preflight lint bench docs
+.PHONY: test fuzz preflight lint bench docs
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fuzz suite's long profile (tests/fuzz/conftest.py): about 100x the cases `make test` runs.
+fuzz: $(STAMP)
+	SLZ_FUZZ=long $(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz
 
 preflight: $(STAMP)
 	$(BIN)/python -m preflight $(ARGS)

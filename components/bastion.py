@@ -1,8 +1,10 @@
 """Bastion: the only administration path into the landing zone (ANSSI PA-022 R15, R68).
 
 An ephemeral jump host in the admin zone: it holds no data, boots from an encrypted volume that
-dies with it, accepts SSH keys only (never a password: no admin_pass, DAT-NT-007 R17), forbids
-TCP and X11 forwarding (R27/R28) and is the only instance the design gives a public address.
+dies with it, accepts SSH keys only (never a password: no admin_pass, DAT-NT-007 R17), lets
+administrators jump (`ssh -J`) to the hosts listed in `bastion.permitOpen` and forwards nothing
+else (R27/R28), and is the only instance the design gives a public address. Its sshd configuration
+is rendered by `bastion_sshd.py`.
 """
 
 from __future__ import annotations
@@ -12,25 +14,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_openstack as openstack
 
-SSHD_HARDENING = """#cloud-config
-write_files:
-  - path: /etc/ssh/sshd_config.d/10-sovereign-bastion.conf
-    permissions: "0600"
-    content: |
-      # ANSSI DAT-NT-007: keys only, no root, no forwarding, modern algorithms only
-      PasswordAuthentication no
-      KbdInteractiveAuthentication no
-      PermitRootLogin no
-      AllowTcpForwarding no
-      X11Forwarding no
-      AllowAgentForwarding no
-      PermitTunnel no
-      KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org,ecdh-sha2-nistp256
-      Ciphers chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com
-      MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com
-runcmd:
-  - [systemctl, reload, ssh]
-"""
+from .bastion_sshd import JumpTarget, SecondFactor, bastion_user_data
 
 
 @dataclass(frozen=True)
@@ -55,6 +39,10 @@ class BastionArgs:
     """The external network that gives the bastion its public address."""
     volume_size: int = 20
     """Boot volume size in GiB."""
+    jump_targets: tuple[JumpTarget, ...] = ()
+    """Hosts of the zones administrators may reach through the bastion; none: no forwarding."""
+    second_factor: SecondFactor = "none"
+    """'totp': a one-time code after the key (ANSSI PA-022 R36)."""
 
 
 class Bastion(pulumi.ComponentResource):
@@ -79,8 +67,7 @@ class Bastion(pulumi.ComponentResource):
             port_security_enabled=True,
             opts=child,
         )
-        extra_keys = "".join(f"\n  - {k.strip()}" for k in args.ssh_public_keys[1:])
-        user_data = SSHD_HARDENING + (f"ssh_authorized_keys:{extra_keys}\n" if extra_keys else "")
+        user_data = bastion_user_data(args.jump_targets, args.second_factor, args.ssh_public_keys[1:])
         instance = openstack.compute.Instance(
             f"{name}-vm",
             flavor_name=args.flavor,

@@ -96,6 +96,10 @@ class BastionConfig(_Model):
     volume_size: int = Field(default=20, ge=10, le=500)
     volume_type: str | None = None
     """An encrypted volume type; by default the first one the offer declares."""
+    permit_open: tuple[str, ...] = ()
+    """'address:port' of each host administrators may reach through the bastion (`ssh -J`)."""
+    second_factor: Literal["none", "totp"] = "none"
+    """'totp': a one-time code after the key (ANSSI PA-022 R36); docs/bastion.md enrols it."""
 
 
 class BucketConfig(_Model):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import pulumi
 
 from .bastion import Bastion, BastionArgs
+from .bastion_sshd import JumpTarget
 from .catalogue import OfferProfile, load_catalogue
 from .config import IpAddress, StackConfig, key
 from .errors import ConfigError
@@ -32,7 +33,7 @@ from .object_storage import (
     validate_args,
 )
 from .provider import sovereign_provider
-from .validation.resources import bastion_volume_type
+from .validation.bastion import bastion_volume_type, jump_targets
 
 
 def resolvers(cfg: StackConfig, offer: OfferProfile) -> tuple[IpAddress, ...]:
@@ -50,6 +51,7 @@ class LandingZonePlan:
     matrix: tuple[MatrixEntry, ...]
     dns: tuple[str, ...]
     bastion_volume_type: str | None
+    jump_targets: tuple[JumpTarget, ...]
     imported_material: Mapping[str, str]
     buckets: tuple[tuple[str, EncryptedBucketArgs], ...]
 
@@ -94,6 +96,7 @@ def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
         matrix=build_flow_matrix(cfg.flows, cfg.admin_cidrs, dns),
         dns=tuple(str(a) for a in dns),
         bastion_volume_type=bastion_volume_type(cfg, offer) if cfg.bastion else None,
+        jump_targets=jump_targets(cfg),
         imported_material=material,
         buckets=_bucket_args(cfg),
     )
@@ -164,6 +167,8 @@ class LandingZone(pulumi.ComponentResource):
                     volume_type=plan.bastion_volume_type,
                     floating_ip_pool=cfg.bastion.floating_ip_pool,
                     volume_size=cfg.bastion.volume_size,
+                    jump_targets=plan.jump_targets,
+                    second_factor=cfg.bastion.second_factor,
                 ),
                 child,
             )

@@ -20,10 +20,11 @@ from .config import PROJECT, SECRET_KEYS, StackConfig, key
 from .errors import ConfigError
 from .imported_keys import IMPORTED_KEYS, imported_key_names
 from .key_specs import parse_key_specs
+from .validation.bastion import check_bastion
 from .validation.flows import check_flows
 from .validation.network import check_admin_cidrs, check_network
 from .validation.offer import check_endpoints, check_offer
-from .validation.resources import check_bastion, check_buckets
+from .validation.resources import check_buckets
 from .validation.schema_errors import config_error
 
 

@@ -1,30 +1,9 @@
-"""The bastion and the buckets: rules that tie them to the offer and to the stack's keys."""
+"""The buckets: rules that tie them to the stack's keys and data classes."""
 
 from __future__ import annotations
 
-from ..catalogue import OfferProfile
 from ..config import StackConfig, key
 from ..errors import ConfigError
-from ..ssh_keys import public_key_problem
-from ..volumes import known_encrypted_volume_types, select_encrypted_volume_type
-
-
-def bastion_volume_type(cfg: StackConfig, offer: OfferProfile) -> str:
-    requested = cfg.bastion.volume_type if cfg.bastion else None
-    known = known_encrypted_volume_types(offer, cfg.encrypted_volume_types)
-    return select_encrypted_volume_type(known, requested, key=key("bastion.volumeType"))
-
-
-def check_bastion(cfg: StackConfig, offer: OfferProfile) -> None:
-    bastion = cfg.bastion
-    if bastion is None:
-        return
-    bastion_volume_type(cfg, offer)
-    for i, line in enumerate(bastion.ssh_public_keys):
-        problem = public_key_problem(line)
-        if problem:
-            shown = line if len(line) < 60 else line[:40] + "..."
-            raise ConfigError(key(f"bastion.sshPublicKeys[{i}]"), shown, problem)
 
 
 def check_buckets(cfg: StackConfig) -> None:

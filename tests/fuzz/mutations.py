@@ -107,7 +107,9 @@ def mutated(draw: st.DrawFn, base: dict[str, Any]) -> tuple[str, dict[str, Any]]
         elif op == "typo" and isinstance(last, str):
             parent[_typo(last, draw(st.integers(0, 99)))] = parent.pop(last)
         elif op == "unknown" and isinstance(parent, dict):
-            parent[draw(st.sampled_from(["extra", "forceDestroy", "publicRead", "insecure"]))] = draw(values(1))
+            parent[draw(st.sampled_from(["extra", "forceDestroy", "publicRead", "insecure"]))] = draw(
+                values(1)
+            )
         elif op == "repeat" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[last]))
         else:

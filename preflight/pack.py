@@ -4,7 +4,6 @@ the engine would send it."""
 from __future__ import annotations
 
 import collections
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from .bounded_input import load_json
 from .errors import UsageError
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
@@ -216,16 +216,9 @@ _ENFORCEMENT_SCHEMA = {"type": "string", "enum": ["advisory", "mandatory", "reme
 
 def read_policy_config(path: Path) -> dict[str, tuple[str | None, dict[str, Any]]]:
     """The user's policy config file: each policy to an optional level and its properties."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot read policy config {path}: {err.strerror}") from None
-    if not text.strip():
+    data = load_json(path, "policy config")
+    if data is None:
         return {}
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise UsageError(f"policy config {path} is not valid JSON (line {err.lineno}): {err.msg}") from None
     if not isinstance(data, dict):
         raise UsageError(f"policy config {path} must be a JSON object of policy names")
     result: dict[str, tuple[str | None, dict[str, Any]]] = {}

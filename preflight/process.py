@@ -32,6 +32,23 @@ import yaml
 from .errors import CrashError, UsageError
 
 NO_ENGINE_ADDRESS = "127.0.0.1:0"
+# Linux's MAX_ARG_STRLEN: the longest single "NAME=value" string a process may receive. The engine
+# passes the pack its config in one variable (PULUMI_CONFIG), so the CLI cannot pass more either.
+MAX_ENV_STRING = 131072
+
+
+def config_for_environment(config: Mapping[str, str]) -> str:
+    """PULUMI_CONFIG as the engine sets it, refused (naming the largest key) when it cannot fit."""
+    text = json.dumps(dict(config), sort_keys=True)
+    size = len(f"PULUMI_CONFIG={text}".encode())
+    if size >= MAX_ENV_STRING:
+        largest = max(config, key=lambda k: len(config[k]))
+        raise UsageError(
+            f"the stack's config is {size} bytes as the engine hands it to the policy pack "
+            f"(PULUMI_CONFIG), above the operating system's {MAX_ENV_STRING}-byte limit that the "
+            f"Pulumi CLI meets too; the largest value is '{largest}' ({len(config[largest])} bytes)"
+        )
+    return text
 _TAIL_LINES = 30
 
 
@@ -102,7 +119,7 @@ class PackProcess:
             }
         )
         if config:
-            env["PULUMI_CONFIG"] = json.dumps(dict(config), sort_keys=True)
+            env["PULUMI_CONFIG"] = config_for_environment(config)
         else:
             env.pop("PULUMI_CONFIG", None)
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .bounded_input import load_yaml as _load_yaml
 from .errors import UsageError
 
 SECRET_PLACEHOLDER = "[secret: not decrypted by preflight]"
@@ -23,28 +22,6 @@ DEFAULT_STACK = "dev"
 """The stack run when none is named: `dev` if the project has one, else the first stack by name."""
 
 _STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>.+)\.ya?ml$")
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML as Pulumi reads config: an unquoted date stays the text it was written as."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _load_yaml(path: Path, what: str) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(err, "problem", None) or "not valid YAML"
-        raise UsageError(f"{what} {path} is not valid YAML{where}: {problem}") from None
-    except OSError as err:
-        raise UsageError(f"cannot read {what} {path}: {err.strerror}") from None
 
 
 @dataclass(frozen=True)

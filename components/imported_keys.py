@@ -11,13 +11,10 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 from .errors import ConfigError
-
-if TYPE_CHECKING:
-    from .key_specs import KeySpec
 
 NAMESPACE = "sovereign-landing-zone"
 IMPORTED_KEYS = "importedKeys"
@@ -36,7 +33,20 @@ def _key(path: str) -> str:
     return f"{NAMESPACE}:{path}"
 
 
-def check_imported_names(specs: list[KeySpec] | tuple[KeySpec, ...], names: set[str]) -> None:
+class ImportedKeySpec(Protocol):
+    """What this module reads of a key_specs.KeySpec: declared here so that key_specs imports this
+    module and not the other way round."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def live_generations(self) -> Iterable[int]: ...
+    def imported_names(self, generation: int) -> Sequence[str]: ...
+
+
+def check_imported_names(specs: Sequence[ImportedKeySpec], names: set[str]) -> None:
     """Every live generation of an imported key has material, and no material is left unused."""
     used: set[str] = set()
     for i, spec in enumerate(specs):

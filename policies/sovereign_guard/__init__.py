@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
-from . import access, data_protection, encryption, hygiene, network, sovereignty
+from . import access, containers, data_protection, egress, encryption, hygiene, network, sovereignty
 from .framework import POLICIES, REGISTRY
 
 PACK_NAME = "sovereign-guard"
@@ -21,8 +21,10 @@ ALL_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (
     hygiene.SETTINGS,
     *sovereignty.POLICIES,
     *network.POLICIES,
+    *egress.POLICIES,
     *encryption.POLICIES,
     *access.POLICIES,
+    *containers.POLICIES,
     *data_protection.POLICIES,
     hygiene.DISCLOSE,
     hygiene.DISCLOSE_STACK,

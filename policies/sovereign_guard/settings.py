@@ -161,6 +161,9 @@ class Settings:
     """Every config problem, rejected suppressions included; each is a mandatory violation."""
     published: bool = False
     """True when these settings came from the settings policy's config in this process."""
+    health_data_key: str = ""
+    """The program config key (`<project>:dataClassification`) that says the stack holds health
+    data, or '': health data needs a qualified offer in every environment (HDS EXI 05)."""
 
     @property
     def production(self) -> bool:
@@ -193,16 +196,16 @@ def environment_from_stack(stack: str | None) -> tuple[str, str]:
     return (env, "stack name") if env else ("prod", UNKNOWN_STACK)
 
 
-def program_environment(
-    program_config: Mapping[str, Any] | None = None, project: str | None = None
+def program_value(
+    name: str, program_config: Mapping[str, Any] | None = None, project: str | None = None
 ) -> tuple[str | None, str]:
-    """The program's own `<project>:environment` config value (raw text) and its key.
+    """The program's own `<project>:<name>` config value (raw text) and its key.
 
     Defaults: PULUMI_CONFIG (JSON of "ns:key" to string) and PULUMI_PROJECT, as the CLI passes them
     to the pack process."""
     if project is None:
         project = os.environ.get("PULUMI_PROJECT") or ""
-    key = f"{project}:environment"
+    key = f"{project}:{name}"
     if program_config is None:
         try:
             loaded = json.loads(os.environ.get("PULUMI_CONFIG") or "{}")
@@ -215,6 +218,19 @@ def program_environment(
     if value is None:
         return None, key
     return str(value), key
+
+
+def program_environment(
+    program_config: Mapping[str, Any] | None = None, project: str | None = None
+) -> tuple[str | None, str]:
+    """The program's own `<project>:environment` config value (raw text) and its key."""
+    return program_value("environment", program_config, project)
+
+
+def program_health_data(program_config: Mapping[str, Any] | None = None, project: str | None = None) -> str:
+    """The program config key that classifies the stack's data as health data, or ''."""
+    value, key = program_value("dataClassification", program_config, project)
+    return key if value is not None and value.strip().lower() == "health" else ""
 
 
 def resolve_environment(
@@ -418,6 +434,7 @@ def parse(
         rejected=rejected,
         problems=tuple(problems),
         published=True,
+        health_data_key=program_health_data(program_config, project),
     )
 
 
@@ -458,4 +475,4 @@ def current() -> Settings:
     environment, source = resolve_environment(
         None, os.environ.get("PULUMI_STACK"), program_value, program_key, []
     )
-    return Settings(environment=environment, environment_source=source)
+    return Settings(environment=environment, environment_source=source, health_data_key=program_health_data())

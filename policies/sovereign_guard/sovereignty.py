@@ -271,11 +271,28 @@ def _resolve(ctx: Context) -> offers.Resolution | None:
     return None
 
 
+def _why_qualified(ctx: Context) -> str | None:
+    """Why this resource needs a qualified offer: a production stack, or health data in any stack."""
+    if ctx.settings.production:
+        return f"environment prod ({ctx.settings.environment_source})"
+    if (
+        ctx.args.resource_type == BUCKET_TYPE
+        and (get_str(ctx.args.props, "dataClass") or "").lower() == "health"
+    ):
+        return "health data (the bucket's dataClass)"
+    if ctx.settings.health_data_key:
+        return f"health data ({ctx.settings.health_data_key} is health)"
+    return None
+
+
 def _qualification(ctx: Context) -> Iterator[str]:
     if ctx.args.resource_type not in (OPENSTACK_PROVIDER, BUCKET_TYPE):
         return
-    if not ctx.settings.production:
-        ctx.not_applicable(f"environment {ctx.settings.environment} ({ctx.settings.environment_source})")
+    why = _why_qualified(ctx)
+    if why is None:
+        ctx.not_applicable(
+            f"environment {ctx.settings.environment} ({ctx.settings.environment_source}), no health data"
+        )
     res = _resolve(ctx)
     if res is None or res.offer is None:
         ctx.not_applicable("endpoint not resolved to an offer (see sovereignty-*-restrict-endpoint)")
@@ -285,7 +302,7 @@ def _qualification(ctx: Context) -> Iterator[str]:
     source = (
         f"override approved by {qual.approved_by}" if qual.approved_by else f"catalogue, {qual.confidence}"
     )
-    env = f"environment prod ({ctx.settings.environment_source})"
+    env = why
     if state == "not-qualified":
         yield f"{env}: offer {res.offer.name} is not SecNumCloud-qualified ({qual.secnumcloud}; {source})"
     elif state == "expired":
@@ -297,7 +314,10 @@ def _qualification(ctx: Context) -> Iterator[str]:
 QUALIFICATION = resource_policy(
     Meta(
         name="sovereignty-offer-require-qualification",
-        description="Production stacks use only offers whose SecNumCloud qualification is valid today.",
+        description=(
+            "Production stacks, and health data in any stack, use only offers whose SecNumCloud "
+            "qualification is valid today."
+        ),
         severity=Severity.CRITICAL,
         level=EnforcementLevel.MANDATORY,
         remediation=(

@@ -210,7 +210,13 @@ def test_compliant_baselines_have_no_mandatory_violation(pack: PackSession) -> N
         analyze_request(
             BUCKET_TYPE,
             "internal",
-            {**HEALTH_BUCKET, "endpointUrl": "https://s3.gra11.io.cloud.ovh.net", "region": "gra11"},
+            # An internal bucket: health data on this unqualified offer is a violation (issue 13).
+            {
+                **HEALTH_BUCKET,
+                "dataClass": "internal",
+                "endpointUrl": "https://s3.gra11.io.cloud.ovh.net",
+                "region": "gra11",
+            },
             prov=("pulumi:providers:pulumi-python", "default", {}),
             additional_secret_outputs=BUCKET_SECRETS,
             protect=True,

@@ -313,3 +313,38 @@ def test_program_text_is_quoted_in_sovereignty_messages() -> None:
     assert result.violations and all("\n" not in v for v in result.violations), result.violations
     dynamic = run(sov.PACKAGES, "pulumi-python:dynamic/x:Evil\nFAKE", {}, prov=None)
     assert dynamic.violations and all("\n" not in v for v in dynamic.violations), dynamic.violations
+
+
+# Issue 13: health data needs a qualified offer in every environment, for any program.
+OVH_PUBLIC_HEALTH_BUCKET = {
+    **HEALTH_BUCKET,
+    "endpointUrl": "https://s3.gra11.io.cloud.ovh.net",
+    "region": "GRA11",
+}
+
+
+def test_qualification_health_bucket_in_dev_on_public_cloud_blocks() -> None:
+    use_settings({"environment": "dev"})
+    text = run(sov.QUALIFICATION, BUCKET_TYPE, OVH_PUBLIC_HEALTH_BUCKET).text()
+    assert "health data (the bucket's dataClass)" in text and "not SecNumCloud-qualified" in text
+
+
+def test_qualification_program_declaring_health_data_in_dev_blocks_its_provider() -> None:
+    from sovereign_guard import framework, settings
+
+    parsed = settings.parse(
+        {"environment": "dev"},
+        framework.REGISTRY,
+        stack="dev",
+        program_config={"lz:dataClassification": "health"},
+        project="lz",
+    )
+    settings.publish(parsed)
+    text = run(sov.QUALIFICATION, OS_PROVIDER, DEV_PROVIDER, prov=None).text()
+    assert "health data (lz:dataClassification is health)" in text and "not SecNumCloud-qualified" in text
+
+
+def test_qualification_health_bucket_on_a_qualified_offer_in_dev_passes() -> None:
+    use_settings({"environment": "dev"})
+    result = run(sov.QUALIFICATION, BUCKET_TYPE, HEALTH_BUCKET)
+    assert result.ok and result.not_applicable is None

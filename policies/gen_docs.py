@@ -49,7 +49,8 @@ def render() -> str:
             f"severity: **{policy.severity.value if policy.severity else ''}**; "
             f"suppressible: {'yes' if meta.suppressible else 'no'}"
         )
-        lines.append(f"- Resource types: {', '.join(f'`{t}`' for t in meta.types) or 'all'}")
+        types = (*meta.types, *meta.reads)
+        lines.append(f"- Resource types: {', '.join(f'`{t}`' for t in types) or 'all'}")
         lines.append("- References:")
         lines += [f"  - {ref.label()}: {ref.summary}" for ref in meta.refs]
         lines.append(f"- Remediation: {policy.remediation_steps}")

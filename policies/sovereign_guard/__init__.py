@@ -1,7 +1,8 @@
 """sovereign-guard: the policies, importable without starting the pack.
 
 `ALL_POLICIES` is the pack's policy list, in the order the pack needs: the settings policy first
-(it publishes the pack-wide settings), the suppression-disclosure policies last.
+(it publishes the pack-wide settings), the suppression-disclosure policies last; that order is the
+contract of analysis_call.py, and importing the package fails when it is broken.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 from . import access, containers, data_protection, egress, encryption, hygiene, network, sovereignty
+from .analysis_call import check_order
 from .framework import POLICIES, REGISTRY
 
 PACK_NAME = "sovereign-guard"
@@ -32,5 +34,6 @@ ALL_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (
 
 if {p.name for p in ALL_POLICIES} != set(POLICIES):
     raise RuntimeError("a registered policy is missing from ALL_POLICIES (or the other way round)")
+check_order(ALL_POLICIES, hygiene.SETTINGS, hygiene.DISCLOSE, hygiene.DISCLOSE_STACK)
 
 __all__ = ["ALL_POLICIES", "PACK_DESCRIPTION", "PACK_NAME", "POLICIES", "REGISTRY"]

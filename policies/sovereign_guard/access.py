@@ -175,15 +175,13 @@ PLAINTEXT = resource_policy(
             "data or metadata."
         ),
         references=("snc-10.5.d", "snc-10.5.c", "snc-19.2.d", "ssh-r17"),
-        types=("pulumi:providers:*", INSTANCE, BUCKET_TYPE, "openstack:* (metadata)"),
+        types=("pulumi:providers:*", INSTANCE, BUCKET_TYPE, "openstack:*"),
     ),
     _plaintext,
 )
 
 
 def _admin_pass(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != INSTANCE:
-        return
     value = get(ctx.args.props, "adminPass")
     if value is None or (isinstance(value, str) and not value):
         ctx.not_applicable("no adminPass")
@@ -208,11 +206,8 @@ ADMIN_PASS = resource_policy(
 
 
 def _project_read(ctx: Context) -> Iterator[str]:
-    rtype = ctx.args.resource_type
-    if rtype not in (SECRET, CONTAINER):
-        return
     props = ctx.args.props
-    if rtype == SECRET:
+    if ctx.args.resource_type == SECRET:
         key, why = is_key_material(props)
         if not key and not ctx.config.get("includeNonKeySecrets", True):
             ctx.not_applicable(why)
@@ -260,8 +255,6 @@ PROJECT_READ = resource_policy(
 
 
 def _public_bucket(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != BUCKET_TYPE:
-        return
     block = get_bool(ctx.args.props, "blockPublicAccess")
     if block is not True:
         yield (

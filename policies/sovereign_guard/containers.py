@@ -25,8 +25,6 @@ def public_elements(acl: str) -> list[str]:
 
 
 def _public(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != CONTAINER:
-        ctx.not_applicable("not a Swift container")
     props = ctx.args.props
     for prop, what in (("containerRead", "read"), ("containerWrite", "write")):
         acl = get_str(props, prop)

@@ -22,8 +22,6 @@ from .values import get, get_bool, get_int, get_map, get_str
 
 
 def _kms_data_class(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != SECRET:
-        return
     require_key_material(ctx)
     props = ctx.args.props
     data_class = get_str(get_map(props, "metadata"), "data-class")
@@ -70,8 +68,6 @@ KMS_DATA_CLASS = resource_policy(
 
 
 def _versioning(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != BUCKET_TYPE:
-        return
     props = ctx.args.props
     data_class = get_str(props, "dataClass")
     purpose = get_str(props, "purpose")
@@ -127,8 +123,6 @@ VERSIONING = resource_policy(
 
 
 def _log_retention(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != BUCKET_TYPE:
-        return
     props = ctx.args.props
     purpose = get_str(props, "purpose")
     purposes = [str(p) for p in ctx.config.get("purposes") or ()]
@@ -185,7 +179,6 @@ LOG_RETENTION = resource_policy(
                 "description": "Shortest retention accepted (never below SecNumCloud's six months)",
             },
         },
-        tags=("data-protection",),
         types=(BUCKET_TYPE,),
     ),
     _log_retention,
@@ -205,9 +198,6 @@ STATEFUL_TYPES = {
 
 def _protect(ctx: Context) -> Iterator[str]:
     rtype = ctx.args.resource_type
-    types = {str(t) for t in ctx.config.get("resourceTypes") or ()}
-    if rtype not in types:
-        return
     if getattr(ctx.args.opts, "protect", False) is True:
         return
     what = STATEFUL_TYPES.get(rtype, "a stateful resource")
@@ -241,8 +231,8 @@ STATEFUL_PROTECT = resource_policy(
                 "description": "Resource types that must be protected",
             }
         },
-        tags=("data-protection",),
         types=tuple(STATEFUL_TYPES),
+        types_from=lambda config: config.get("resourceTypes") or (),
     ),
     _protect,
 )

@@ -37,8 +37,6 @@ def _known_volume_types(ctx: Context) -> tuple[set[str], str]:
 
 def _volume_types(ctx: Context) -> Iterator[str]:
     rtype = ctx.args.resource_type
-    if rtype not in (VOLUME, INSTANCE):
-        return
     known, source = _known_volume_types(ctx)
     listed = f"known encrypted types ({source} and approvedVolumeTypes): {', '.join(sorted(known)) or 'none'}"
     if rtype == VOLUME:
@@ -127,8 +125,6 @@ def require_key_material(ctx: Context) -> None:
 
 
 def _algorithm(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != SECRET:
-        return
     require_key_material(ctx)
     props = ctx.args.props
     stype = (get_str(props, "secretType") or "opaque").lower()
@@ -211,8 +207,6 @@ ALGORITHM = resource_policy(
 
 
 def _bucket_encryption(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != BUCKET_TYPE:
-        return
     props = ctx.args.props
     allowed = [str(m) for m in ctx.config.get("allowedModes") or ()]
     mode = get_str(props, "encryption")
@@ -277,8 +271,6 @@ def describe_class(data_class: str | None) -> str:
 
 
 def _customer_key(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != BUCKET_TYPE:
-        return
     props = ctx.args.props
     custody = get_str(props, "custody")
     mode = get_str(props, "encryption")

@@ -1,23 +1,36 @@
-"""How every sovereign-guard policy is built: metadata, config defaults, suppressions, safety.
+"""How every sovereign-guard policy is built: metadata, scope, config defaults, suppressions, safety.
 
 A check is a plain function `check(ctx) -> Iterable[Finding | str]`; `resource_policy` and
 `stack_policy` wrap it in a pulumi-policy object with full metadata and:
+- filter by resource type from `Meta.types` (or `Meta.types_from`, when the policy config names the
+  types): a resource policy runs only on a resource of a declared type, a stack policy only on a
+  stack holding at least one; otherwise the policy answers not applicable, naming the types. A
+  check never filters types by hand;
 - merge the policy's config over its schema defaults (the engine sends defaults; unit tests don't);
-- apply suppressions: a suppressed finding is not reported by its policy but queued for the
-  disclosure policies (advisory), which run last and report it with its reason;
-- let UnknownValueError and not-applicable through, and turn any other exception into a
-  violation (a policy that cannot decide fails closed, it does not crash the pack); the violation
-  names the policy and the exception type only, the traceback goes to stderr.
+- apply suppressions: a suppressed finding is not reported by its policy but deferred to the
+  disclosure policies (advisory), which run last and report it with its reason (the order is the
+  contract in analysis_call.py);
+- answer not applicable uniformly: a check calls `ctx.not_applicable(reason)` (never the SDK's
+  `args.not_applicable`), and the framework answers the engine through pulumi-policy's public
+  `args.not_applicable`, outside the check;
+- let UnknownValueError through, and turn any other exception into a violation (a policy that
+  cannot decide fails closed, it does not crash the pack); the violation names the policy and the
+  exception type only, the traceback goes to stderr.
+
+Adapting a policy written before type filtering: declare in `types` every type the check reads
+(prefix patterns end with `*`, `*` alone is every type), drop the check's
+`if ctx.args.resource_type != X: return`, and keep `ctx.not_applicable` for in-scope reasons.
+A stack policy lists in `types` the types that make it applicable and in `reads` the other types
+it only reads (shown in the docs).
 """
 
 from __future__ import annotations
 
 import sys
-import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -30,12 +43,12 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError
 
 from . import settings as settings_mod
+from .analysis_call import CALL, RESOURCE, STACK, Deferred
+from .naming import area_of
 from .references import Reference, check_ids
-from .suppressions import Suppression, applied_message
 
 # Relative to the repository root until the project has a published URL (set it here once).
 DOCS_URL = "docs/policies.md"
@@ -63,7 +76,13 @@ class Meta:
     required: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
-    """Resource type tokens the policy reads, for the docs ('*' style prefixes end with ':')."""
+    """Type patterns the policy applies to: a type token, a prefix ending with `*`
+    (`pulumi:providers:*`), or `*` for every type. The framework filters on them."""
+    types_from: Callable[[Mapping[str, Any]], Iterable[str]] | None = None
+    """When the policy config decides the types: the patterns from the config (defaults merged);
+    `types` then shows the defaults."""
+    reads: tuple[str, ...] = ()
+    """Further types a stack policy reads without being applicable to them (docs only)."""
     suppressible: bool = True
 
     @property
@@ -72,6 +91,23 @@ class Meta:
 
     def defaults(self) -> dict[str, Any]:
         return {k: v["default"] for k, v in self.config.items() if "default" in v}
+
+    def patterns(self, config: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(str(t) for t in self.types_from(config)) if self.types_from else self.types
+
+
+def type_matches(pattern: str, resource_type: str) -> bool:
+    if pattern.endswith("*"):
+        return resource_type.startswith(pattern[:-1])
+    return resource_type == pattern
+
+
+class NotApplicable(Exception):
+    """Raised by `Context.not_applicable`; the framework answers the engine with it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -82,53 +118,18 @@ class Context:
     config: dict[str, Any]
     settings: settings_mod.Settings
 
-    def not_applicable(self, reason: str) -> None:
-        self.args.not_applicable(reason)
+    def not_applicable(self, reason: str) -> NoReturn:
+        raise NotApplicable(reason)
 
 
 Check = Callable[[Context], Iterable["Finding | str"] | None]
 
 
 # ---------------------------------------------------------------------------------------------
-# Registry and the disclosure queue.
+# Registry.
 
 REGISTRY: dict[str, Meta] = {}
 POLICIES: dict[str, ResourceValidationPolicy | StackValidationPolicy] = {}
-
-
-@dataclass(frozen=True)
-class Applied:
-    policy: str
-    urn: str
-    message: str
-    suppression: Suppression
-    phase: str
-
-
-_local = threading.local()
-
-
-def _queue() -> list[Applied]:
-    if not hasattr(_local, "applied"):
-        _local.applied = []
-    queue: list[Applied] = _local.applied
-    return queue
-
-
-def reset_queue() -> None:
-    _queue().clear()
-
-
-def drain(phase: str, urn: str | None = None) -> list[Applied]:
-    """Take the applied suppressions queued on this thread for this phase (and resource)."""
-    queue = _queue()
-    taken = [a for a in queue if a.phase == phase and (urn is None or a.urn == urn)]
-    _local.applied = [a for a in queue if a not in taken]
-    return taken
-
-
-def disclose(applied: Applied) -> str:
-    return applied_message(applied.suppression, applied.policy, applied.urn, applied.message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def _report_findings(
         if meta.suppressible and urn:
             match = next((s for s in ctx.settings.suppressions if s.matches(meta.name, urn)), None)
         if match is not None:
-            _queue().append(Applied(meta.name, urn, message, match, phase))
+            CALL.defer(Deferred(meta.name, urn, message, match, phase))
             continue
         if meta.suppressible and urn:
             ignored = [r for r in ctx.settings.rejected if r.matches(meta.name, urn)]
@@ -184,7 +185,7 @@ def _report_findings(
 def _guarded(meta: Meta, check: Check, ctx: Context) -> Iterable[Finding | str]:
     try:
         return list(check(ctx) or ())
-    except (UnknownValueError, _NotApplicableError):
+    except (UnknownValueError, NotApplicable):
         raise
     except Exception as err:
         # The exception text may quote property values (secrets included): it goes to stderr only
@@ -213,7 +214,7 @@ def _common(meta: Meta) -> dict[str, Any]:
         "config_schema": _schema(meta),
         "severity": meta.severity,
         "framework": _framework(meta),
-        "tags": sorted({meta.name.split("-")[0], *meta.tags}),
+        "tags": sorted({area_of(meta.name), *meta.tags}),
         "remediation_steps": meta.remediation,
         "url": f"{DOCS_URL}#{meta.name}",
     }
@@ -226,11 +227,36 @@ def _register(meta: Meta, policy: ResourceValidationPolicy | StackValidationPoli
     POLICIES[meta.name] = policy
 
 
-def resource_policy(meta: Meta, check: Check) -> ResourceValidationPolicy:
+def _evaluate(meta: Meta, check: Check, ctx: Context) -> list[Finding | str] | str:
+    """The check's findings, or the reason it is not applicable."""
+    try:
+        return list(_guarded(meta, check, ctx))
+    except NotApplicable as na:
+        return na.reason
+
+
+def _out_of_scope(patterns: tuple[str, ...], types: Iterable[str]) -> bool:
+    return not any(type_matches(p, t) for p in patterns for t in types)
+
+
+def resource_policy(meta: Meta, check: Check, *, opens_call: bool = False) -> ResourceValidationPolicy:
+    """A resource policy; `opens_call` only for the settings policy, which opens every Analyze call
+    (analysis_call.py), on every resource, before its own type filter."""
+
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        ctx = Context(args, _config(meta, args.get_config()), settings_mod.current())
-        findings = _guarded(meta, check, ctx)
-        _report_findings(meta, ctx, findings, report, "resource", args.urn)
+        if opens_call:
+            CALL.open(args.get_config(), REGISTRY)
+        config = _config(meta, args.get_config())
+        patterns = meta.patterns(config)
+        if _out_of_scope(patterns, [args.resource_type]):
+            checked = ", ".join(patterns)
+            args.not_applicable(f"{args.resource_type} is not a type this policy checks ({checked})")
+        ctx = Context(args, config, CALL.settings())
+        outcome = _evaluate(meta, check, ctx)
+        if isinstance(outcome, str):
+            args.not_applicable(outcome)
+        else:
+            _report_findings(meta, ctx, outcome, report, RESOURCE, args.urn)
 
     policy = ResourceValidationPolicy(name=meta.name, validate=validate, **_common(meta))
     _register(meta, policy)
@@ -239,9 +265,16 @@ def resource_policy(meta: Meta, check: Check) -> ResourceValidationPolicy:
 
 def stack_policy(meta: Meta, check: Check) -> StackValidationPolicy:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        ctx = Context(args, _config(meta, args.get_config()), settings_mod.current())
-        findings = _guarded(meta, check, ctx)
-        _report_findings(meta, ctx, findings, report, "stack", "")
+        config = _config(meta, args.get_config())
+        patterns = meta.patterns(config)
+        if "*" not in patterns and _out_of_scope(patterns, [r.resource_type for r in args.resources]):
+            args.not_applicable(f"no resource of type {', '.join(patterns)} in the stack")
+        ctx = Context(args, config, CALL.settings())
+        outcome = _evaluate(meta, check, ctx)
+        if isinstance(outcome, str):
+            args.not_applicable(outcome)
+        else:
+            _report_findings(meta, ctx, outcome, report, STACK, "")
 
     policy = StackValidationPolicy(name=meta.name, validate=validate, **_common(meta))
     _register(meta, policy)

@@ -1,7 +1,8 @@
 """Hygiene: the pack's own settings, and the disclosure of every applied suppression.
 
-`SETTINGS` must be the first policy of the pack and the two disclosure policies the last ones of
-their kind (sovereign_guard.ALL_POLICIES keeps that order; a test pins it).
+`SETTINGS` opens every analyzer call and must be the first resource policy; the two disclosure
+policies close it and must be the last ones of their kind (analysis_call.py is the contract;
+sovereign_guard.ALL_POLICIES keeps that order and refuses another).
 """
 
 from __future__ import annotations
@@ -10,23 +11,18 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from . import framework
-from . import settings as settings_mod
+from .analysis_call import CALL, RESOURCE, STACK
 from .framework import Context, Finding, Meta, resource_policy, stack_policy
-from .values import is_provider_type
+from .settings_schema import SCHEMA
 
 SETTINGS_POLICY = "hygiene-policy-config-require-validity"
 
 
 def _settings(ctx: Context) -> Iterator[str]:
-    # First policy of every Analyze call: start this call's disclosure queue afresh and publish the
-    # settings before any other policy reads them.
-    framework.reset_queue()
-    parsed = settings_mod.publish_from_config(ctx.args.get_config(), framework.REGISTRY)
-    if not is_provider_type(ctx.args.resource_type):
-        return
-    # Reported on provider resources only: once or twice per stack, not on every resource.
-    for problem in parsed.problems:
+    # The framework opened the call (published the settings) on every resource; the problems are
+    # reported on provider resources only (the declared types): once or twice per stack, not on
+    # every resource.
+    for problem in ctx.settings.problems:
         yield f"policy config: {problem}"
 
 
@@ -44,20 +40,21 @@ SETTINGS = resource_policy(
             "every field); renew an expired suppression with a new review, or remove it and fix the resource."
         ),
         references=("choice-suppressions", "snc-13.1"),
-        config=settings_mod.SCHEMA,
+        config=SCHEMA,
         types=("pulumi:providers:*",),
         suppressible=False,
     ),
     _settings,
+    opens_call=True,
 )
 
 
 def _disclose_resource(ctx: Context) -> Iterator[str]:
-    applied = framework.drain("resource", ctx.args.urn)
-    if not applied:
+    deferred = CALL.take(RESOURCE, ctx.args.urn)
+    if not deferred:
         ctx.not_applicable("no suppression applied")
-    for item in applied:
-        yield framework.disclose(item)
+    for item in deferred:
+        yield item.disclosure()
 
 
 DISCLOSE = resource_policy(
@@ -78,11 +75,11 @@ DISCLOSE = resource_policy(
 
 
 def _disclose_stack(ctx: Context) -> Iterator[Finding]:
-    applied = framework.drain("stack")
-    if not applied:
+    deferred = CALL.take(STACK)
+    if not deferred:
         ctx.not_applicable("no suppression applied")
-    for item in applied:
-        yield Finding(framework.disclose(item), item.urn)
+    for item in deferred:
+        yield Finding(item.disclosure(), item.urn)
 
 
 DISCLOSE_STACK = stack_policy(

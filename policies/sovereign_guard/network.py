@@ -185,8 +185,6 @@ def within_admin_ranges(source: Source, settings: Settings) -> bool:
 
 
 def _admin_ports(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != RULE:
-        return
     rule = parse_rule(ctx.args.props)
     if not rule.ingress:
         ctx.not_applicable("egress rule")
@@ -245,8 +243,6 @@ ADMIN_PORTS_PUBLIC = resource_policy(
 
 
 def _all_ports(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != RULE:
-        return
     rule = parse_rule(ctx.args.props)
     if not rule.ingress:
         ctx.not_applicable("egress rule")
@@ -278,8 +274,6 @@ ALL_PORTS_PUBLIC = resource_policy(
 
 
 def _description(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != RULE:
-        return
     text = (get_str(ctx.args.props, "description") or "").strip()
     minimum = int(ctx.config.get("minLength", 15))
     if not text:
@@ -317,8 +311,6 @@ RULE_DESCRIPTION = resource_policy(
 
 def _port_security(ctx: Context) -> Iterator[str]:
     rtype = ctx.args.resource_type
-    if rtype not in (PORT, NETWORK):
-        return
     value = get(ctx.args.props, "portSecurityEnabled")
     if value is None:
         ctx.not_applicable("portSecurityEnabled not set (Neutron's default is enabled)")
@@ -392,8 +384,6 @@ def _group_of(rule: Any, groups: dict[str, Any]) -> Any:
 
 def _exposed_zones(ctx: Context) -> Iterator[Finding]:
     resources = ctx.args.resources
-    if not any(r.resource_type in (RULE, SECGROUP) for r in resources):
-        ctx.not_applicable("no security group in the stack")
     groups = {r.urn: r for r in resources if r.resource_type == SECGROUP}
     settings = ctx.settings
     for group in groups.values():
@@ -515,8 +505,6 @@ def _fip_targets(assoc: Any, instances: list[Any]) -> tuple[list[Any], list[str]
 
 def _floating_ips(ctx: Context) -> Iterator[Finding]:
     resources = ctx.args.resources
-    if not any(r.resource_type in (FIP, FIP_ASSOC, COMPUTE_FIP_ASSOC) for r in resources):
-        ctx.not_applicable("no floating IP in the stack")
     instances = [r for r in resources if r.resource_type == INSTANCE]
     bastion_role = "role:bastion tag or metadata role=bastion"
     for assoc in resources:
@@ -555,7 +543,8 @@ FLOATING_IPS = stack_policy(
             "that the pack can trace it."
         ),
         references=("snc-9.6.d", "snc-9.7.c", "pa022-r15", "pa022-r68"),
-        types=(FIP, FIP_ASSOC, COMPUTE_FIP_ASSOC, INSTANCE, PORT),
+        types=(FIP, FIP_ASSOC, COMPUTE_FIP_ASSOC),
+        reads=(INSTANCE, PORT),
     ),
     _floating_ips,
 )

@@ -203,7 +203,7 @@ ENDPOINT = resource_policy(
         references=("snc-19.2.b", "snc-19.2.c", "snc-19.2.d", "hds-exi-28"),
         types=(OPENSTACK_PROVIDER,),
     ),
-    lambda ctx: _provider_endpoint(ctx) if ctx.args.resource_type == OPENSTACK_PROVIDER else None,
+    _provider_endpoint,
 )
 
 
@@ -212,13 +212,6 @@ ENDPOINT = resource_policy(
 
 def _default_provider(ctx: Context) -> Iterator[str]:
     rtype = ctx.args.resource_type
-    packages = set(ctx.config.get("packages") or ())
-    if is_provider_type(rtype):
-        if package_of(rtype) in packages:
-            ctx.not_applicable("a provider resource; the resources that use it are checked")
-        return
-    if package_of(rtype) not in packages:
-        return
     provider = ctx.args.provider
     if provider is None:
         ctx.not_applicable("no provider (component resource)")
@@ -252,6 +245,7 @@ DEFAULT_PROVIDER = resource_policy(
             }
         },
         types=("openstack:*", "kubernetes:*"),
+        types_from=lambda config: [f"{package}:*" for package in config.get("packages") or ()],
     ),
     _default_provider,
 )
@@ -286,8 +280,6 @@ def _why_qualified(ctx: Context) -> str | None:
 
 
 def _qualification(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type not in (OPENSTACK_PROVIDER, BUCKET_TYPE):
-        return
     why = _why_qualified(ctx)
     if why is None:
         ctx.not_applicable(
@@ -332,8 +324,6 @@ QUALIFICATION = resource_policy(
 
 
 def _renewal(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type not in (OPENSTACK_PROVIDER, BUCKET_TYPE):
-        return
     res = _resolve(ctx)
     if res is None or res.offer is None:
         ctx.not_applicable("endpoint not resolved to an offer")
@@ -394,8 +384,6 @@ URL_KEYS = re.compile(r"(?i)(url|endpoint|host|server)$")
 
 def _insecure_tls(ctx: Context) -> Iterator[str]:
     rtype = ctx.args.resource_type
-    if not is_provider_type(rtype):
-        return
     props = ctx.args.props
     for key in props:
         value = props[key]
@@ -440,8 +428,6 @@ INSECURE_TLS = resource_policy(
 
 
 def _bucket_endpoint(ctx: Context) -> Iterator[str]:
-    if ctx.args.resource_type != BUCKET_TYPE:
-        return
     url = get_str(ctx.args.props, "endpointUrl")
     if not url:
         yield "no endpointUrl: the S3 endpoint would be boto3's default (AWS)"

@@ -38,9 +38,9 @@ from pulumi_policy import (  # noqa: E402
     StackValidationPolicy,
 )
 from pulumi_policy.deserialize import deserialize_properties  # noqa: E402
-from pulumi_policy.policy import _NotApplicableError  # noqa: E402
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy  # noqa: E402
 from sovereign_guard import ALL_POLICIES, clock, framework, hygiene, settings  # noqa: E402
+from sovereign_guard.analysis_call import CALL  # noqa: E402
 
 from preflight.wire import secret as wire_secret  # noqa: E402
 
@@ -81,6 +81,24 @@ class Result:
         return "\n".join(self.violations)
 
 
+class _NotApplicableAnswer(Exception):
+    """What the test doubles of the SDK's args raise for `args.not_applicable` (its public API)."""
+
+    def __init__(self, reason: str | None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _ResourceArgs(ResourceValidationArgs):
+    def not_applicable(self, reason: str | None = None) -> None:
+        raise _NotApplicableAnswer(reason)
+
+
+class _StackArgs(StackValidationArgs):
+    def not_applicable(self, reason: str | None = None) -> None:
+        raise _NotApplicableAnswer(reason)
+
+
 def provider(
     props: Mapping[str, Any] | None = None, name: str = "sovereign", type_: str = "pulumi:providers:openstack"
 ) -> PolicyProviderResource:
@@ -105,7 +123,7 @@ def resource_args(
 ) -> ResourceValidationArgs:
     if prov == "default-explicit":
         prov = None if type_.startswith("pulumi:providers:") or type_.startswith("sovereign:") else provider()
-    return ResourceValidationArgs(
+    return _ResourceArgs(
         type_,
         wire(props),
         urn(type_, name),
@@ -126,7 +144,7 @@ def _validate(validate: Callable[[Any, ReportViolation], object], args: Any) -> 
 
     try:
         validate(args, report)
-    except _NotApplicableError as err:
+    except _NotApplicableAnswer as err:
         result.not_applicable = err.reason or ""
     except UnknownValueError as err:
         result.unknown = err.message
@@ -162,7 +180,7 @@ def run_stack(
     config: Mapping[str, Any] | None = None,
 ) -> Result:
     return _validate(
-        policy.validate, StackValidationArgs(list(resources), dict(config) if config is not None else None)
+        policy.validate, _StackArgs(list(resources), dict(config) if config is not None else None)
     )
 
 
@@ -194,7 +212,7 @@ def applied_record(message: str) -> dict[str, Any] | None:
 
 def use_settings(config: Mapping[str, Any] | None = None, stack: str = STACK) -> settings.Settings:
     parsed = settings.parse(config or {}, framework.REGISTRY, stack=stack, today=TODAY)
-    settings.publish(parsed)
+    CALL.publish(parsed)
     return parsed
 
 
@@ -206,10 +224,10 @@ def _pinned_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("PULUMI_CONFIG", raising=False)
     monkeypatch.delenv("PULUMI_PROJECT", raising=False)
     use_settings({})
-    framework.reset_queue()
+    CALL.reset()
     yield
-    settings.publish(None)
-    framework.reset_queue()
+    CALL.publish(None)
+    CALL.reset()
 
 
 # ---------------------------------------------------------------------------------------------

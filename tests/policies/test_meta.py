@@ -75,7 +75,12 @@ def test_name_grammar_and_metadata(policy: ResourceValidationPolicy | StackValid
     assert policy.remediation_steps and len(policy.remediation_steps) > 20
     assert policy.url and policy.url.endswith(f"#{policy.name}")
     assert policy.framework is not None and policy.framework.name and policy.framework.reference
-    assert policy.tags and policy.name.split("-")[0] in policy.tags
+    # The area by the grammar's own regex (not the pack's derivation): exactly one area tag, the
+    # whole area ("data-protection", never its first word "data").
+    match = NAME_RE.match(policy.name)
+    assert match is not None
+    area_words = set(AREAS) | {a.split("-")[0] for a in AREAS}
+    assert policy.tags and {t for t in policy.tags if t in area_words} == {match.group(1)}, policy.tags
     meta = REGISTRY[policy.name]
     assert meta.references and all(r in REFERENCES for r in meta.references)
     assert meta.types

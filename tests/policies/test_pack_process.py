@@ -2,27 +2,20 @@
 
 One process for the module (starting it takes about a second): GetAnalyzerInfo, Configure from a
 policy config like stacks/<stack>.policy.json, Analyze for each registration (providers
-included), then AnalyzeStack. The process and the gRPC session are preflight's own
-(preflight.process, preflight.pack): one way to start and drive the pack, tested here against it.
+included), then AnalyzeStack, with the helpers of pack_helpers.py (preflight's own launcher and
+session: one way to start and drive the pack, tested here against it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from sovereign_guard import ALL_POLICIES
 
-from preflight.pack import PackSession, read_policy_config, reconcile_policy_config
-from preflight.process import PackProcess, load_pack_project
+from preflight.pack import PackSession
 from preflight.wire import UNKNOWN
 
 from .conftest import (
@@ -31,90 +24,34 @@ from .conftest import (
     DEV_PROVIDER,
     HEALTH_BUCKET,
     HTTPS_IN,
-    PACK_DIR,
     PROD_PROVIDER,
     PROD_SETTINGS,
-    PROJECT,
     RULE_TYPE,
     SG_TYPE,
     analyze_request,
     applied_record,
     urn,
 )
-
-OS_PROVIDER = "pulumi:providers:openstack"
-EXPLICIT = (OS_PROVIDER, "lz-provider", DEV_PROVIDER)
-RPC_TIMEOUT = 10.0
-# The pack process runs on the real clock: a suppression valid for the next 60 days.
-EXPIRES = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=60)).isoformat()
-CONFIG = {
-    "hygiene-policy-config-require-validity": {
-        "enforcementLevel": "mandatory",
-        "environment": "dev",
-        "exposedZones": ["dmz"],
-        "adminSourceCidrs": ["203.0.113.0/24"],
-        "suppressions": [
-            {
-                "policy": "network-admin-port-disallow-public-ingress",
-                "resource": "vendor-ssh",
-                "reason": "Vendor maintenance window, ticket CHG-2026-1142",
-                "expires": EXPIRES,
-                "approved_by": "Jane Doe (RSSI)",
-            }
-        ],
-    }
-}
+from .pack_helpers import (
+    CONFIG,
+    EXPIRES,
+    EXPLICIT,
+    OS_PROVIDER,
+    RPC_TIMEOUT,
+    analyze,
+    analyze_stack,
+    analyzer_resource,
+    configure,
+    explicit_provider_request,
+    mandatory,
+    pack_process,
+)
 
 
 @pytest.fixture(scope="module")
 def pack() -> Iterator[PackSession]:
-    """`python -u -m pulumi.policy <engine> .` in policies/, started and connected by preflight.
-
-    The pack gets this environment minus its PULUMI_* and OS_* variables, so that what a developer's
-    shell exports cannot change the test."""
-    with pytest.MonkeyPatch.context() as env:
-        for key in [k for k in os.environ if k.startswith(("PULUMI_", "OS_"))]:
-            env.delenv(key)
-        process = PackProcess(load_pack_project(PACK_DIR), project=PROJECT, stack="dev", config={})
-    try:
-        session = PackSession(process, process.wait_port(30), rpc_timeout=RPC_TIMEOUT)
-        try:
-            yield session
-        finally:
-            session.close()
-    finally:
-        process.close()
-
-
-def configure(pack: PackSession, config: dict[str, dict[str, Any]]) -> None:
-    """What the engine sends: an entry for every policy (defaults from its schema), then the file."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "dev.policy.json"
-        path.write_text(json.dumps(config), encoding="utf-8")
-        given = read_policy_config(path)
-    info = pack.info(pack.process.pack.version, pack.process.pack.description)
-    pack.configure(reconcile_policy_config(info, given, "the test's policy config"))
-
-
-def explicit_provider_request() -> Any:
-    """The dev stack's explicit provider (EXPLICIT) analysed as a resource of its own, its
-    application credential secret declared in additionalSecretOutputs."""
-    return analyze_request(
-        OS_PROVIDER, "lz-provider", DEV_PROVIDER, additional_secret_outputs=["applicationCredentialSecret"]
-    )
-
-
-def mandatory(response: Any) -> list[tuple[str, str]]:
-    return [
-        (d.policyName, d.message)
-        for d in response.diagnostics
-        if d.enforcementLevel == analyzer_pb2.MANDATORY
-    ]
-
-
-def analyze(pack: PackSession, request: Any) -> Any:
-    [(_, response)] = pack.analyze_all([request])
-    return response
+    with pack_process("dev") as session:
+        yield session
 
 
 def test_analyzer_info_lists_every_policy_with_metadata(pack: PackSession) -> None:
@@ -275,23 +212,6 @@ def test_unknown_values_become_preview_diagnostics(pack: PackSession) -> None:
     assert any("can't run policy" in d.message for d in response.diagnostics)
 
 
-def analyzer_resource(
-    type_: str, name: str, props: dict[str, Any], deps: dict[str, list[str]] | None = None
-) -> Any:
-    res = analyzer_pb2.AnalyzerResource(type=type_, name=name, urn=urn(type_, name))
-    res.properties.update(props)
-    for key, urns in (deps or {}).items():
-        res.propertyDependencies[key].urns.extend(urns)
-        res.dependencies.extend(urns)
-    return res
-
-
-def analyze_stack(pack: PackSession, resources: list[Any]) -> Any:
-    # On the stub, not PackSession.analyze_stack(): that one reads UNIMPLEMENTED as "no finding",
-    # which would let the compliant baseline below pass without the pack ever analysing the stack.
-    return pack.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources), timeout=RPC_TIMEOUT)
-
-
 def test_analyze_stack_joins_rules_to_zones(pack: PackSession) -> None:
     configure(pack, CONFIG)
     # Settings are published by the first Analyze of the run.
@@ -319,19 +239,9 @@ def test_analyze_stack_compliant_baseline(pack: PackSession) -> None:
 def test_prod_stack_name_beats_a_dev_policy_file_in_the_pack_process() -> None:
     """PULUMI_STACK=prod reaches the pack process (pulumi.policy configures the runtime from it):
     a policy file saying dev does not switch the production checks off."""
-    with pytest.MonkeyPatch.context() as env:
-        for key in [k for k in os.environ if k.startswith(("PULUMI_", "OS_"))]:
-            env.delenv(key)
-        process = PackProcess(load_pack_project(PACK_DIR), project=PROJECT, stack="prod", config={})
-    try:
-        session = PackSession(process, process.wait_port(30), rpc_timeout=RPC_TIMEOUT)
-        try:
-            configure(session, CONFIG)  # "environment": "dev"
-            found = mandatory(analyze(session, explicit_provider_request()))
-        finally:
-            session.close()
-    finally:
-        process.close()
+    with pack_process("prod") as session:
+        configure(session, CONFIG)  # "environment": "dev"
+        found = mandatory(analyze(session, explicit_provider_request()))
     names = {name for name, _ in found}
     assert "sovereignty-offer-require-qualification" in names, found
     assert any(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sovereign_guard import framework, hygiene, network, settings, suppressions
+from sovereign_guard.analysis_call import CALL
 
 from .conftest import (
     DEV_PROVIDER,
@@ -125,15 +126,15 @@ def test_environment_read_from_the_pack_process_variables(monkeypatch: pytest.Mo
     monkeypatch.setenv("PULUMI_CONFIG", '{"sovereign-landing-zone:environment": "prod"}')
     parsed = settings.parse({"environment": "dev"}, framework.REGISTRY, today=TODAY)
     assert parsed.environment == "prod" and disagreement(parsed)
-    settings.publish(None)
-    assert settings.current().environment == "prod"  # the fallback without the settings policy too
+    CALL.publish(None)
+    assert CALL.settings().environment == "prod"  # the fallback without the settings policy too
 
 
 def test_prod_stack_with_a_dev_policy_file_still_requires_qualification(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PULUMI_STACK", "prod")
-    settings.publish(None)
+    CALL.publish(None)
     results = run_pack("pulumi:providers:openstack", DEV_PROVIDER, {"environment": "dev"}, prov=None)
     assert "not SecNumCloud-qualified" in results["sovereignty-offer-require-qualification"].text()
     problems = results[hygiene.SETTINGS_POLICY].violations
@@ -198,16 +199,16 @@ def test_settings_policy_reports_problems_on_providers_only() -> None:
 
 
 def test_settings_policy_publishes_for_the_policies_after_it() -> None:
-    settings.publish(None)
+    CALL.publish(None)
     run(hygiene.SETTINGS, RULE_TYPE, HTTPS_IN, config={"environment": "staging", "exposedZones": ["dmz"]})
-    assert settings.current().environment == "staging"
-    assert settings.current().exposed_zones == {"dmz"}
+    assert CALL.settings().environment == "staging"
+    assert CALL.settings().exposed_zones == {"dmz"}
 
 
 def test_fallback_when_settings_policy_has_not_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.publish(None)
+    CALL.publish(None)
     monkeypatch.setenv("PULUMI_STACK", "something")
-    fallback = settings.current()
+    fallback = CALL.settings()
     assert fallback.environment == "prod" and not fallback.published and not fallback.suppressions
 
 
@@ -359,7 +360,7 @@ def test_stack_policy_suppression_is_disclosed_by_the_stack_disclosure() -> None
 
 
 def test_disclosure_not_applicable_without_suppressions() -> None:
-    framework.reset_queue()
+    CALL.reset()
     assert run(hygiene.DISCLOSE, RULE_TYPE, HTTPS_IN).not_applicable
     assert run_stack(hygiene.DISCLOSE_STACK, []).not_applicable
 

@@ -331,6 +331,7 @@ def test_qualification_health_bucket_in_dev_on_public_cloud_blocks() -> None:
 
 def test_qualification_program_declaring_health_data_in_dev_blocks_its_provider() -> None:
     from sovereign_guard import framework, settings
+    from sovereign_guard.analysis_call import CALL
 
     parsed = settings.parse(
         {"environment": "dev"},
@@ -339,7 +340,7 @@ def test_qualification_program_declaring_health_data_in_dev_blocks_its_provider(
         program_config={"lz:dataClassification": "health"},
         project="lz",
     )
-    settings.publish(parsed)
+    CALL.publish(parsed)
     text = run(sov.QUALIFICATION, OS_PROVIDER, DEV_PROVIDER, prov=None).text()
     assert "health data (lz:dataClassification is health)" in text and "not SecNumCloud-qualified" in text
 

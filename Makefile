@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: test fuzz preflight lint bench docs
+.PHONY: install test fuzz preflight lint bench docs
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r policies/requirements.txt
 	touch $(STAMP)
+
+install: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, suppressions
 from .errors import PreflightError, UsageError
 from .model import Location, PolicyInfo, Report, Resource, StackError, StackResult, Suppression, Violation
+from .pack_location import default_pack_dir
 from .process import PackProcess, PackProject, load_pack_project
 from .project import SECRET_PLACEHOLDER, Project, StackConfig, load_project, load_stack_config
 from .wire import SECRET_SIG_KEY, SIGNATURES
@@ -325,7 +326,7 @@ def _clean_cell(value: Any, secrets: _Secrets) -> Any:
 def run(options: Options) -> Report:
     """Run every requested stack; a stack's failure is recorded in its result, never raised."""
     project = load_project(options.project_dir)
-    pack = load_pack_project(options.policy_pack or project.dir / "policies")
+    pack = load_pack_project(options.policy_pack or default_pack_dir(project.dir))
     stacks = resolve_stacks(project, options)
     root = repo_root(project.dir)
     locator = _Locator(project, root)

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: install test fuzz preflight lint bench docs
+.PHONY: install test fuzz preflight lint bench docs policy-config new-stack
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,11 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python policies/gen_docs.py
+
+# Derive stacks/$(STACK).policy.json from stacks/Pulumi.$(STACK).yaml (keeps suppressions and approvals).
+policy-config: $(STAMP)
+	$(BIN)/python -m components.stack_files policy-config --stack $(STACK)
+
+# A commented stack file for an offer and region of the catalogue, and its policy config.
+new-stack: $(STAMP)
+	$(BIN)/python -m components.stack_files new-stack --stack $(STACK) --offer $(OFFER) --region $(REGION) $(if $(ENVIRONMENT),--environment $(ENVIRONMENT))

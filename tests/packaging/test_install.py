@@ -21,7 +21,7 @@ SHIPPED = {
     "policies/sovereign_guard": "sovereign_guard_pack/sovereign_guard",
 }
 
-SCRATCH_PROGRAM = '''
+SCRATCH_PROGRAM = """
 import pulumi
 import pulumi_openstack as openstack
 
@@ -40,7 +40,7 @@ openstack.networking.SecGroupRule(
     description="SSH for the operators, from anywhere",
     opts=opts,
 )
-'''
+"""
 
 
 @pytest.fixture(scope="module")

@@ -26,6 +26,7 @@ import pulumi_openstack as openstack
 import s3hardening
 from components.catalogue import OfferCatalogue, load_catalogue
 from components.errors import ConfigError
+from components.object_storage_endpoints import catalogue_s3_endpoints
 
 TYPE_TOKEN = "sovereign:storage:EncryptedBucket"
 DYNAMIC_MODULE = "object_storage"
@@ -151,14 +152,16 @@ def props_failures(props: Mapping[str, Any]) -> list[ConfigError]:
     if _known(name):
         try:
             s3hardening.validate_bucket_name(name)
-        except ConfigError as exc:
-            errors.append(exc)
+        except s3hardening.S3SettingError as exc:
+            errors.append(ConfigError.from_setting(exc))
     endpoint = props.get("endpointUrl")
     if _known(endpoint):
         try:
-            s3hardening.validate_endpoint(endpoint, approved=props.get("approvedEndpoints") or ())
-        except ConfigError as exc:
-            errors.append(exc)
+            s3hardening.validate_endpoint(
+                endpoint, known=catalogue_s3_endpoints(), approved=props.get("approvedEndpoints") or ()
+            )
+        except s3hardening.S3SettingError as exc:
+            errors.append(ConfigError.from_setting(exc))
     region = props.get("region")
     if _known(region) and (not isinstance(region, str) or not region):
         fail("region", region, "a non-empty region name")
@@ -336,6 +339,13 @@ def _int(value: Any) -> int | None:
 
 
 def spec_from_props(props: Mapping[str, Any]) -> s3hardening.BucketSpec:
+    try:
+        return _spec(props)
+    except s3hardening.S3SettingError as exc:
+        raise ConfigError.from_setting(exc) from None
+
+
+def _spec(props: Mapping[str, Any]) -> s3hardening.BucketSpec:
     lock = props.get("objectLock")
     return s3hardening.BucketSpec(
         name=props["bucketName"],
@@ -351,9 +361,14 @@ def spec_from_props(props: Mapping[str, Any]) -> s3hardening.BucketSpec:
 
 
 def target_from_props(props: Mapping[str, Any]) -> s3hardening.Target:
-    endpoint = s3hardening.validate_endpoint(
-        props["endpointUrl"], approved=props.get("approvedEndpoints") or ()
-    )
+    try:
+        endpoint = s3hardening.validate_endpoint(
+            props["endpointUrl"],
+            known=catalogue_s3_endpoints(),
+            approved=props.get("approvedEndpoints") or (),
+        )
+    except s3hardening.S3SettingError as exc:
+        raise ConfigError.from_setting(exc) from None
     return s3hardening.Target(
         endpoint=endpoint,
         region=props["region"],

@@ -30,7 +30,7 @@ ALL_GAPS_SSE_C_LOCKED = [
 
 
 def _target() -> s3hardening.Target:
-    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, approved=[INPROCESS_ENDPOINT])
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
     return s3hardening.Target(ep, INPROCESS_REGION)
 
 
@@ -216,7 +216,7 @@ def test_delete_refuses_a_non_empty_bucket_unless_forced() -> None:
 
 
 def test_refused_credentials_name_the_endpoint_never_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, approved=[INPROCESS_ENDPOINT])
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
     target = s3hardening.Target(ep, INPROCESS_REGION, FAKE_KEY_ID, FAKE_SECRET)
 
     def refuse(**_: Any) -> None:
@@ -247,7 +247,7 @@ def test_refused_credentials_name_the_endpoint_never_the_key(monkeypatch: pytest
 
 
 def test_other_endpoint_errors_are_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
-    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, approved=[INPROCESS_ENDPOINT])
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
     target = s3hardening.Target(ep, INPROCESS_REGION, FAKE_KEY_ID, FAKE_SECRET)
     err = s3hardening.client.translate(
         _client_error("SlowDown", f"echo {FAKE_SECRET}"),
@@ -260,7 +260,7 @@ def test_other_endpoint_errors_are_redacted(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_endpoint_down_is_one_clear_error() -> None:
-    ep = s3hardening.validate_endpoint("http://127.0.0.1:1")
+    ep = s3hardening.validate_endpoint("http://127.0.0.1:1", known=())
     with pytest.raises(s3hardening.EndpointUnreachableError, match="unreachable"):
         s3hardening.audit(s3hardening.Target(ep, "us-east-1"), _locked_spec())
 

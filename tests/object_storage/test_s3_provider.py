@@ -139,7 +139,9 @@ def test_read_reports_drift_as_changed_inputs() -> None:
     created = provider.create(props())
     assert created.outs is not None
     target = s3hardening.Target(
-        s3hardening.validate_endpoint(props()["endpointUrl"], approved=props()["approvedEndpoints"]),
+        s3hardening.validate_endpoint(
+            props()["endpointUrl"], known=(), approved=props()["approvedEndpoints"]
+        ),
         props()["region"],
         FAKE_KEY_ID,
         FAKE_SECRET,
@@ -176,7 +178,7 @@ def test_delete_refuses_non_empty_unless_force_destroy() -> None:
     )
     created = provider.create(p)
     target = s3hardening.Target(
-        s3hardening.validate_endpoint(p["endpointUrl"], approved=p["approvedEndpoints"]),
+        s3hardening.validate_endpoint(p["endpointUrl"], known=(), approved=p["approvedEndpoints"]),
         p["region"],
     )
     target.client().put_object(Bucket="health-data-1", Key="x", Body=b"1")
@@ -243,7 +245,7 @@ def test_refresh_then_up_restores_any_drift(kind: str, gap: str) -> None:
     created = provider.create(p)
     assert created.outs is not None
     target = s3hardening.Target(
-        s3hardening.validate_endpoint(p["endpointUrl"], approved=p["approvedEndpoints"]),
+        s3hardening.validate_endpoint(p["endpointUrl"], known=(), approved=p["approvedEndpoints"]),
         p["region"],
         FAKE_KEY_ID,
         FAKE_SECRET,

@@ -18,7 +18,8 @@ from .errors import (
     S3OperationError,
     S3SettingError,
 )
-from .harden import CreateOutcome, Gap
+from .gaps import Gap
+from .harden import CreateOutcome
 from .spec import SSE_C, SSE_S3, BucketSpec, ObjectLock, bucket_policy
 from .validation import Endpoint, KnownEndpoint, validate_bucket_name, validate_endpoint
 

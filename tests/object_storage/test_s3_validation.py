@@ -9,7 +9,8 @@ import pytest
 
 import s3hardening
 from components.object_storage_endpoints import catalogue_s3_endpoints
-from s3hardening import REDACTED, S3SettingError, harden
+from s3hardening import REDACTED, S3SettingError
+from s3hardening.policy_statements import is_sse_c_deny, is_tls_deny
 from s3hardening.spec import SID_DENY_INSECURE, SID_DENY_NO_SSE_C, bucket_policy, bucket_policy_json
 from statebackend.cli import login_url
 
@@ -162,9 +163,9 @@ def test_sse_c_policy_json_is_exactly_the_conditional_denies() -> None:
     ]
     # The audit recognises these statements, and would not take a deny-all for the SSE-C one.
     tls, ssec = doc["Statement"]
-    assert harden._is_tls_deny(tls) and harden._is_sse_c_deny(ssec)
-    assert not harden._is_sse_c_deny({k: v for k, v in ssec.items() if k != "Condition"})
-    assert not harden._is_tls_deny({k: v for k, v in tls.items() if k != "Condition"})
+    assert is_tls_deny(tls) and is_sse_c_deny(ssec)
+    assert not is_sse_c_deny({k: v for k, v in ssec.items() if k != "Condition"})
+    assert not is_tls_deny({k: v for k, v in tls.items() if k != "Condition"})
 
 
 def test_sse_s3_policy_json_has_the_tls_deny_only() -> None:

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 from google.protobuf import struct_pb2
 
 from preflight import suppressions
+from preflight.component_tables import component_table
 from preflight.recorder import Registration
-from preflight.run import REDACTED, _component_table, _Secrets
+from preflight.redaction import REDACTED, SecretRedactor
 from preflight.wire import SECRET_SIG_KEY, secret
 
 PACK = "sovereign-guard"
@@ -55,7 +56,7 @@ def _wrapped(value: str) -> dict:
 
 
 def test_short_and_hex_secrets_are_scrubbed_but_not_the_envelope() -> None:
-    secrets = _Secrets()
+    secrets = SecretRedactor()
     hex_key = "0123456789abcdef0123456789abcdef"
     secrets.add_registrations([_registration({"a": _wrapped(hex_key), "b": _wrapped("pw12"), "c": "plain"})])
     text = f"volumeType '{hex_key}' and password pw12 next to plain; sig {SECRET_SIG_KEY}"
@@ -65,12 +66,12 @@ def test_short_and_hex_secrets_are_scrubbed_but_not_the_envelope() -> None:
 
 
 def test_component_tables_never_carry_a_secret() -> None:
-    secrets = _Secrets()
+    secrets = SecretRedactor()
     table = [{"key": "k", "generation": 1.0, "material": _wrapped("LiteralSecret-ABC-987"), "note": "x"}]
     component = _registration({}, outputs={"key_custody": table}, custom=False)
     secrets.add_registrations([_registration({"p": _wrapped("note-secret")})])
     table[0]["note"] = "holds note-secret inside"
-    (row,) = _component_table([component], "key_custody", secrets) or []
+    (row,) = component_table([component], "key_custody", secrets) or []
     assert row == {"key": "k", "generation": 1, "material": REDACTED, "note": f"holds {REDACTED} inside"}
 
 

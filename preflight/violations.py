@@ -1,5 +1,5 @@
 """The pack's findings on one stack as violations: each on its resource and source line, with the
-policy's metadata, and the suppression that applied to it, if any (suppressions.py reads those).
+policy's metadata, and the suppression that applied to it, if any (suppression_records.py reads those).
 
 An expired suppression the pack refused fails the stack as bad config (exit 2), before any
 violation is built.
@@ -11,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import suppressions
+from . import suppression_records
 from .analysis import Finding, PackVerdict
 from .errors import UsageError
 from .locations import STACK_TYPE, Locator
 from .model import Location, Suppression, Violation
 from .pack import LEVELS, SEVERITIES
 from .recorder import Registration
+from .suppression_records import AppliedRecord
 
 
 class ViolationBuilder:
@@ -44,14 +45,12 @@ class ViolationBuilder:
         level = LEVELS.get(diag.enforcementLevel, "advisory")
         return self.build(phase, urn, diag, diag.policyName, diag.message, level, None)
 
-    def suppressed(self, record: dict[str, Any], finding: Finding) -> Violation:
+    def suppressed(self, record: AppliedRecord, finding: Finding) -> Violation:
         """The violation a disclosure reports, at the level its own policy has in this stack."""
         phase, urn, diag = finding
-        policy = record["policy"]
-        target = str(record.get("urn") or urn)
-        level = self.levels.get(policy, "mandatory")
-        message = str(record.get("message") or diag.message)
-        return self.build(phase, target, diag, policy, message, level, suppressions.suppression(record))
+        level = self.levels.get(record.policy, "mandatory")
+        message = record.message or diag.message
+        return self.build(phase, record.urn or urn, diag, record.policy, message, level, record.suppression())
 
     def build(
         self, phase: str, urn: str, diag: Any, policy: str, message: str, level: str, sup: Suppression | None
@@ -97,12 +96,12 @@ def stack_violations(
     policy_config_name: str | None,
 ) -> list[Violation]:
     """Every violation of one stack, unsuppressed ones first, in the pack's order."""
-    gone = suppressions.expired(verdict.findings)
+    gone = suppression_records.expired(verdict.findings)
     if gone:
         more = f" (and {len(gone) - 1} more)" if len(gone) > 1 else ""
         where = policy_config_name or "the policy config"
         raise UsageError(f"stack '{stack}': {where}: {gone[0]}{more}")
-    found, applied = suppressions.split(verdict.findings, verdict.info.name)
+    found, applied = suppression_records.split(verdict.findings, verdict.info.name)
     builder = ViolationBuilder(
         stack, verdict, registrations, lambda reg: locator.of_registration(reg, stack_file), scrub
     )

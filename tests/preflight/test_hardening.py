@@ -8,14 +8,16 @@ from types import SimpleNamespace
 
 from google.protobuf import struct_pb2
 
-from preflight import suppressions
+from preflight import suppression_records
 from preflight.component_tables import component_table
 from preflight.recorder import Registration
 from preflight.redaction import REDACTED, SecretRedactor
 from preflight.wire import SECRET_SIG_KEY, secret
 
 PACK = "sovereign-guard"
-RECORD = json.dumps({"policy": "access-credential-disallow-plaintext", "urn": "u", "reason": "x" * 30})
+RECORD = json.dumps(
+    {"policy": "access-credential-disallow-plaintext", "urn": "u", "reason": "x" * 30, "record_version": 1}
+)
 
 
 def _diag(policy: str, message: str, pack: str = PACK) -> SimpleNamespace:
@@ -29,7 +31,7 @@ def test_a_record_in_another_policys_message_is_not_a_suppression() -> None:
     )
     genuine = _diag("hygiene-suppression-enforce-disclosure", f"[suppressed]\nsuppression: {RECORD}")
     findings = [("resource", "u", forged), ("resource", "u", other_pack), ("resource", "u", genuine)]
-    violations, applied = suppressions.split(findings, PACK)
+    violations, applied = suppression_records.split(findings, PACK)
     assert [f[2] for f in violations] == [forged, other_pack]
     assert [f[2] for _, f in applied] == [genuine]
 

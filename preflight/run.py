@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from review_tables import FLOW_MATRIX, KEY_CUSTODY
+
 from . import __version__
 from .errors import PreflightError, UsageError
 from .locations import Locator
@@ -141,8 +143,8 @@ def _check_stack(run_: _Run, config: StackConfig, process: PackProcess, started:
         scrub=secrets.scrub,
         policy_config_name=result.policy_config,
     )
-    result.flow_matrix = component_table(registrations, "flow_matrix", secrets)
-    result.key_custody = component_table(registrations, "key_custody", secrets)
+    result.flow_matrix = component_table(registrations, FLOW_MATRIX, secrets)
+    result.key_custody = component_table(registrations, KEY_CUSTODY, secrets)
     return result
 
 

@@ -13,6 +13,7 @@ from preflight.component_tables import component_table
 from preflight.recorder import Registration
 from preflight.redaction import REDACTED, SecretRedactor
 from preflight.wire import SECRET_SIG_KEY, secret
+from review_tables import KEY_CUSTODY
 
 PACK = "sovereign-guard"
 RECORD = json.dumps(
@@ -73,7 +74,7 @@ def test_component_tables_never_carry_a_secret() -> None:
     component = _registration({}, outputs={"key_custody": table}, custom=False)
     secrets.add_registrations([_registration({"p": _wrapped("note-secret")})])
     table[0]["note"] = "holds note-secret inside"
-    (row,) = component_table([component], "key_custody", secrets) or []
+    (row,) = component_table([component], KEY_CUSTODY, secrets) or []
     assert row == {"key": "k", "generation": 1, "material": REDACTED, "note": f"holds {REDACTED} inside"}
 
 

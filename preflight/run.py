@@ -13,20 +13,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from review_tables import FLOW_MATRIX, KEY_CUSTODY
 
 from . import __version__
 from .errors import PreflightError, UsageError
 from .locations import Locator
-from .model import PolicyInfo, Report, Resource, StackError, StackResult
+from .model import Report, Resource, StackError, StackResult
 from .process import PackProcess, PackProject, load_pack_project
 from .project import Project, load_project, policy_config_file, repo_root, stacks_to_check
 from .redaction import SecretRedactor
 from .secure_config import StackConfig, load_stack_config
 
 if TYPE_CHECKING:
+    from .pack import PackInfo
     from .recorder import Registration
 
 # Heavy modules (pulumi, grpc, the program's own) are imported only once the pack process has
@@ -164,21 +165,6 @@ def _resources(
     ]
 
 
-def _describe_pack(report: Report, info: Any) -> None:
+def _describe_pack(report: Report, info: PackInfo) -> None:
     report.pack_name, report.pack_version = info.name, info.version
-    report.policies = {n: _policy_info(m) for n, m in info.policies.items()}
-
-
-def _policy_info(meta: Any) -> PolicyInfo:
-    return PolicyInfo(
-        name=meta.name,
-        description=meta.description,
-        enforcement=meta.enforcement,
-        severity=meta.severity,
-        kind=meta.kind,
-        framework=meta.framework,
-        remediation=meta.remediation,
-        url=meta.url,
-        tags=meta.tags,
-        display_name=meta.display_name,
-    )
+    report.policies = dict(info.policies)

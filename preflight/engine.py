@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from .project import StackConfig
 from .recorder import Registration, engine_urn
+from .secure_config import StackConfig
 from .wire import UNKNOWN
 
 UNKNOWN_ID = UNKNOWN

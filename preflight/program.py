@@ -24,8 +24,9 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
 from .errors import CrashError, UsageError
-from .project import Project, StackConfig
+from .project import Project
 from .recorder import RecordingMocks, RecordingMonitor, Registration, run_program
+from .secure_config import StackConfig
 
 
 class PreviewMocks(RecordingMocks):

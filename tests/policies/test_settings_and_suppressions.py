@@ -190,6 +190,20 @@ def test_invalid_settings_are_problems(config: dict[str, Any], expected: str) ->
     assert any(expected in p for p in parsed.problems), parsed.problems
 
 
+def test_settings_problems_are_reported_on_the_first_provider_only() -> None:
+    config = {"adminSourceCidrs": ["0.0.0.0/0"]}
+    first = run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=config)
+    assert first.violated and len(first.violations) == 1
+    second = run(hygiene.SETTINGS, "pulumi:providers:random", {}, prov=None, config=config)
+    assert second.is_not_applicable and "once per run" in (second.not_applicable or "")
+    # Other settings are a new judgement: their problems are reported again, once.
+    other = {"adminSourceCidrs": ["198.50.0.0/15"]}
+    assert run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=other).violated
+    assert run(
+        hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=other
+    ).is_not_applicable
+
+
 def test_settings_policy_reports_problems_on_providers_only() -> None:
     config = {"adminSourceCidrs": ["0.0.0.0/0"]}
     on_provider = run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=config)

@@ -26,7 +26,7 @@ from pulumi_policy.proxy import UnknownValueError
 
 from .encryption import SECRET, is_key_material
 from .framework import Context, Meta, resource_policy
-from .sovereignty import BUCKET_TYPE, is_default_provider
+from .provider_identity import BUCKET_TYPE, is_default_provider
 from .values import get, get_bool, get_map, is_provider_type, is_set, package_of, walk_strings
 
 INSTANCE = "openstack:compute/instance:Instance"

@@ -10,7 +10,10 @@ after every Analyze of the run. Three policies share state through that order, a
    the FIRST resource policy, parses its config into `Settings`, publishes them for the whole
    process (cached on the config's content, today's date and the stack variables) and starts this
    thread's disclosure queue afresh. The framework does this for the settings policy on every
-   resource, before its type filter.
+   resource, before its type filter. Its own check reports the config's problems once per run: on
+   the first provider resource analysed after the settings were published (`CALL.first_report`),
+   which the engine analyses before any resource that uses it, so a mandatory problem still stops
+   the run before anything is created; the other providers answer not applicable.
 2. read and defer: every other policy reads the published settings (`CALL.settings()`); when a
    finding is suppressed, the framework defers it (`CALL.defer`) instead of reporting it.
 3. close (`CALL.take`): the disclosure policy, `hygiene-suppression-enforce-disclosure`, which
@@ -72,6 +75,9 @@ class AnalysisCall:
         self._lock = threading.Lock()
         self._settings: settings_mod.Settings | None = None
         self._cache_key: str | None = None
+        # Bumped whenever other settings are published; `first_report` hands out one claim per value.
+        self._generation = 0
+        self._reported_generation: int | None = None
         self._local = threading.local()
 
     # -- 1. open ---------------------------------------------------------------------------------
@@ -86,6 +92,8 @@ class AnalysisCall:
                 return self._settings
         parsed = settings_mod.parse(config, known_policies)
         with self._lock:
+            if key != self._cache_key:  # another thread may have published the same settings first
+                self._generation += 1
             self._settings, self._cache_key = parsed, key
         return parsed
 
@@ -93,6 +101,16 @@ class AnalysisCall:
         """Set (or, with None, clear) the published settings; for tests and tools."""
         with self._lock:
             self._settings, self._cache_key = settings, None
+            self._generation += 1
+
+    def first_report(self) -> bool:
+        """True for the first caller since the current settings were published, False after: the
+        settings policy reports the settings' problems once per run, not once per provider."""
+        with self._lock:
+            if self._reported_generation == self._generation:
+                return False
+            self._reported_generation = self._generation
+            return True
 
     # -- 2. read and defer -----------------------------------------------------------------------
 

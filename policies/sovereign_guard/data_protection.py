@@ -17,7 +17,7 @@ from .encryption import (
     require_key_material,
 )
 from .framework import Context, Meta, resource_policy
-from .sovereignty import BUCKET_TYPE
+from .provider_identity import BUCKET_TYPE
 from .values import get, get_bool, get_int, get_map, get_str
 
 

@@ -16,7 +16,8 @@ from pulumi_policy import EnforcementLevel, Severity
 from pulumi_policy.proxy import UnknownValueError
 
 from .framework import Context, Finding, Meta, stack_policy
-from .network import RULE, SECGROUP, _group_of, parse_rule, zone_of
+from .network.graph import group_of, zone_of
+from .network.rules import RULE, SECGROUP, parse_rule
 from .values import get_bool
 
 SENSITIVE_ZONES = ("data", "admin")
@@ -49,7 +50,7 @@ def _egress(ctx: Context) -> Iterator[Finding]:
     for rule in resources:
         if rule.resource_type != RULE:
             continue
-        group = _group_of(rule, groups)
+        group = group_of(rule, groups)
         if group is None or group.urn not in sensitive:
             continue
         try:

@@ -9,7 +9,7 @@ from pulumi_policy import EnforcementLevel, Severity
 
 from . import catalogue
 from .framework import Context, Meta, resource_policy
-from .sovereignty import BUCKET_TYPE, resolve_provider
+from .provider_identity import BUCKET_TYPE, resolve_provider
 from .values import get_bool, get_int, get_list, get_str
 
 VOLUME = "openstack:blockstorage/volume:Volume"

@@ -20,9 +20,14 @@ SETTINGS_POLICY = "hygiene-policy-config-require-validity"
 
 def _settings(ctx: Context) -> Iterator[str]:
     # The framework opened the call (published the settings) on every resource; the problems are
-    # reported on provider resources only (the declared types): once or twice per stack, not on
-    # every resource.
-    for problem in ctx.settings.problems:
+    # reported on provider resources only (the declared types), and on the first of them only: one
+    # policy-config problem is one diagnostic per run, however many providers the stack has.
+    problems = ctx.settings.problems
+    if not problems:
+        return
+    if not CALL.first_report():
+        ctx.not_applicable("the policy config's problems are reported once per run, on the first provider")
+    for problem in problems:
         yield f"policy config: {problem}"
 
 

@@ -430,3 +430,105 @@ def test_undecrypted_material_is_accepted_only_by_a_preview(preview: bool) -> No
     else:
         with pytest.raises(ConfigError, match="only an offline preview"):
             run(program, preview=False)
+
+
+# --- planted material: the custody table and every report stay free of it ---------------------
+
+NS = "sovereign-landing-zone"
+
+
+def _plant_material(
+    monkeypatch: pytest.MonkeyPatch, material: dict[str, str]
+) -> tuple[list[Any], dict[str, bytes]]:
+    """Run preflight's own path with real-looking key material planted; return what the program
+    registered, and the material 'generated' per RandomBytes name.
+
+    The prod stack's `backups` key becomes imported (generation 2: two HSM exports in the secret
+    config importedKeys); the mocked random provider 'generates' 32 distinct bytes per RandomBytes
+    and returns them as known outputs, as if the preview knew them (the worst case for a leak).
+    """
+    import preflight.program
+    import preflight.run
+    from preflight.program import PreviewMocks
+    from preflight.project import StackConfig, as_cli_string
+
+    real_load = preflight.run.load_stack_config
+    real_run_stack = preflight.program.run_stack
+    real_new_resource = PreviewMocks.new_resource
+    captured: list[Any] = []
+    generated: dict[str, bytes] = {}
+
+    def load(project: Any, stack: str) -> StackConfig:
+        config = real_load(project, stack)
+        keys = json.loads(config.values[f"{NS}:keys"])
+        for key in keys:
+            if key["name"] == "backups":
+                key.update(source="imported", generation=2)
+        values = {
+            **config.values,
+            f"{NS}:keys": as_cli_string(keys),
+            f"{NS}:importedKeys": json.dumps(material),
+        }
+        return StackConfig(
+            config.stack, config.file, values, sorted({*config.secret_keys, f"{NS}:importedKeys"})
+        )
+
+    def new_resource(self: Any, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        id_, outputs = real_new_resource(self, args)
+        if args.typ == RANDOM_BYTES:
+            raw = generated[args.name] = generated_material(args.name)
+            outputs = {**outputs, "base64": base64.b64encode(raw).decode(), "hex": raw.hex()}
+        return id_, outputs
+
+    def run_stack(*args: Any, **kwargs: Any) -> Any:
+        registrations = real_run_stack(*args, **kwargs)
+        captured.extend(registrations)
+        return registrations
+
+    monkeypatch.setattr(preflight.run, "load_stack_config", load)
+    monkeypatch.setattr(preflight.program, "run_stack", run_stack)
+    monkeypatch.setattr(PreviewMocks, "new_resource", new_resource)
+    return captured, generated
+
+
+def test_planted_material_reaches_no_custody_table_output_or_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    from google.protobuf import json_format
+
+    from preflight.formats import RENDERERS
+    from preflight.run import Options
+    from preflight.run import run as preflight_run
+    from tests.support import REPO
+
+    material = {"backups-g1": imported("plant-g1"), "backups": imported("plant-g2")}
+    captured, handed_out = _plant_material(monkeypatch, material)
+    report = preflight_run(Options(project_dir=REPO, stacks=("prod",)))
+    (result,) = report.stacks
+    assert result.error is None, result.error
+
+    # The plant took: the program received generated material for each of its RandomBytes (the
+    # keys of health-objects and audit-logs; backups is imported), and read and checked the imported
+    # material (a wrong length is refused; the custody table shows both imported generations).
+    assert sorted(handed_out) == sorted(r.name for r in captured if r.type == RANDOM_BYTES)
+    assert len(handed_out) == 2
+    planted = [base64.b64decode(v) for v in material.values()] + list(handed_out.values())
+
+    # The custody table names the keys and where their material lives, never the material.
+    table = result.key_custody or []
+    assert {(row["key"], row["generation"], row["source"]) for row in table} >= {
+        ("backups", 1, "imported"),
+        ("backups", 2, "imported"),
+    }
+    texts = {"custody table": json.dumps(table)}
+    # Every component's registered outputs, and every input outside a secret envelope.
+    for reg in captured:
+        if not reg.custom:
+            texts[f"outputs of {reg.name}"] = json.dumps(strip_secrets(reg.outputs), default=str)
+        texts[f"inputs of {reg.name}"] = json.dumps(strip_secrets(json_format.MessageToDict(reg.inputs)))
+    for fmt, render in RENDERERS.items():
+        texts[f"{fmt} report"] = render(report)
+    assert "backups" in texts["text report"]  # the report does show the custody table
+    # Only where it leaked is shown: a failure must not print the material either.
+    leaks = sorted(
+        {where for where, text in texts.items() for m in planted for v in spellings(m) if v in text}
+    )
+    assert not leaks, f"key material in: {', '.join(leaks)}"

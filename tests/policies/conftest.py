@@ -4,6 +4,9 @@
   properties (camelCase) go through a protobuf Struct, pulumi-policy's own deserializer and its
   unknown-value proxy, exactly as `_PolicyAnalyzerServicer.Analyze` builds them.
 - `run_stack(policy, resources)` does the same for stack policies (AnalyzeStack's shape).
+- Each returns a `Result` with one outcome: `ok` (applicable and passed), `violated`,
+  `is_not_applicable` or `unknown`; the first three record what the tests observed, and
+  test_outcome_coverage.py (run last) requires all three per policy (outcome_coverage.py).
 - `analyze_request(...)` builds an AnalyzeRequest for the pack process, which test_pack_process.py
   starts and drives with preflight's own launcher and analyzer session.
 """
@@ -29,7 +32,6 @@ from pulumi_policy import (  # noqa: E402
     PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
-    ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
@@ -42,6 +44,15 @@ from sovereign_guard.analysis_call import CALL  # noqa: E402
 
 from preflight import suppression_records  # noqa: E402
 from preflight.wire import secret as wire_secret  # noqa: E402
+
+from .outcome_coverage import (  # noqa: E402
+    COMPLIANT,
+    COVERAGE_TEST,
+    NOT_APPLICABLE,
+    OBSERVED,
+    SELECTION,
+    VIOLATING,
+)
 
 UNKNOWN = UNKNOWN_STRING_VALUE
 TODAY = dt.date(2026, 11, 29)
@@ -67,16 +78,46 @@ def wire(props: Mapping[str, Any]) -> Any:
 
 @dataclass
 class Result:
+    """What one policy answered for one resource (or stack).
+
+    Exactly one outcome: passed (`ok`), violated (`violated`), not applicable (`is_not_applicable`,
+    reason in `not_applicable`) or stopped on an unknown value (`unknown`). Each outcome property
+    that is true records the policy and the outcome (outcome_coverage.py), so the meta-test can
+    prove every policy has a test that saw it pass, fail and not apply.
+    """
+
+    policy: str = ""
     violations: list[str] = field(default_factory=list)
     not_applicable: str | None = None
+    """The reason the policy gave for not applying; None when it applied."""
     unknown: str | None = None
     reported_urns: list[str | None] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.violations and self.unknown is None
+        """Applicable and passed: the check ran, read every value it needed, found nothing."""
+        return self._seen(
+            COMPLIANT, not self.violations and self.unknown is None and self.not_applicable is None
+        )
+
+    @property
+    def violated(self) -> bool:
+        """Applicable and at least one violation."""
+        return self._seen(VIOLATING, bool(self.violations) and self.not_applicable is None)
+
+    @property
+    def is_not_applicable(self) -> bool:
+        """The policy answered not applicable (its reason in `not_applicable`) and reported nothing."""
+        return self._seen(NOT_APPLICABLE, self.not_applicable is not None and not self.violations)
+
+    def _seen(self, outcome: str, holds: bool) -> bool:
+        if holds and self.policy:
+            OBSERVED.record(self.policy, outcome)
+        return holds
 
     def text(self) -> str:
+        """The violation messages, one per line; reading them is how a test asserts a violation."""
+        self.violated  # noqa: B018 (records the outcome when there is one)
         return "\n".join(self.violations)
 
 
@@ -133,16 +174,16 @@ def resource_args(
     )
 
 
-def _validate(validate: Callable[[Any, ReportViolation], object], args: Any) -> Result:
+def _validate(policy: ResourceValidationPolicy | StackValidationPolicy, args: Any) -> Result:
     """Call a policy's validate; collect its violations, its not-applicable reason or the unknown it read."""
-    result = Result()
+    result = Result(policy.name)
 
     def report(message: str, urn_: str | None = None) -> None:
         result.violations.append(message)
         result.reported_urns.append(urn_)
 
     try:
-        validate(args, report)
+        policy.validate(args, report)
     except _NotApplicableAnswer as err:
         result.not_applicable = err.reason or ""
     except UnknownValueError as err:
@@ -156,7 +197,7 @@ def run(
     props: Mapping[str, Any],
     **kwargs: Any,
 ) -> Result:
-    return _validate(policy.validate, resource_args(type_, props, **kwargs))
+    return _validate(policy, resource_args(type_, props, **kwargs))
 
 
 def stack_resource(
@@ -178,9 +219,7 @@ def run_stack(
     resources: Sequence[PolicyResource],
     config: Mapping[str, Any] | None = None,
 ) -> Result:
-    return _validate(
-        policy.validate, _StackArgs(list(resources), dict(config) if config is not None else None)
-    )
+    return _validate(policy, _StackArgs(list(resources), dict(config) if config is not None else None))
 
 
 def run_pack(
@@ -310,3 +349,18 @@ def analyze_request(
         request.provider.urn = urn(ptype, pname, stack)
         request.provider.properties.update(dict(pprops))
     return request
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome coverage (outcome_coverage.py): note what the session runs, and check it last.
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    SELECTION.note_items(item.path for item in items)
+    last = [item for item in items if item.path.name == COVERAGE_TEST]
+    items[:] = [item for item in items if item.path.name != COVERAGE_TEST] + last
+
+
+def pytest_deselected(items: Sequence[pytest.Item]) -> None:
+    SELECTION.note_deselected(item.path for item in items)

@@ -86,7 +86,7 @@ def test_egress_whose_remote_is_unknown_is_reported_not_passed() -> None:
 def test_egress_policy_not_applicable_without_sensitive_zones() -> None:
     app = group("app")
     result = run_stack(egress.EGRESS_ANYWHERE, [app, egress_rule("out", app, remoteIpPrefix="0.0.0.0/0")])
-    assert result.not_applicable and not result.violations
+    assert result.is_not_applicable, result
 
 
 CONTAINER = containers.CONTAINER
@@ -117,4 +117,4 @@ def test_container_policy_not_applicable_to_other_types() -> None:
     result = run(
         containers.PUBLIC_CONTAINER, "openstack:compute/instance:Instance", {"containerRead": ".r:*"}
     )
-    assert result.not_applicable and not result.violations
+    assert result.is_not_applicable, result

@@ -107,7 +107,7 @@ def test_instance_volume_violations(devices: list[Any], expected: str) -> None:
 
 
 def test_volume_not_applicable_to_other_types() -> None:
-    assert run(encryption.VOLUME_TYPES, SECRET, {"volumeType": "plain"}).ok
+    assert run(encryption.VOLUME_TYPES, SECRET, {"volumeType": "plain"}).is_not_applicable
 
 
 # --- encryption-secret-require-strong-algorithm ------------------------------------------------
@@ -138,7 +138,7 @@ def test_algorithm_violations(changes: dict[str, Any], expected: str) -> None:
 
 def test_algorithm_not_applicable_to_passphrases() -> None:
     props = {"secretType": "passphrase", "payload": secret("x"), "payloadContentType": "text/plain"}
-    assert run(encryption.ALGORITHM, SECRET, props).not_applicable
+    assert run(encryption.ALGORITHM, SECRET, props).is_not_applicable
 
 
 def test_algorithm_unknown_bit_length_is_a_preview_gap() -> None:
@@ -168,7 +168,7 @@ def test_project_read_violations(acl: Any, expected: str) -> None:
 
 def test_project_read_not_applicable_for_non_keys_when_configured() -> None:
     props = {"secretType": "passphrase", "payload": secret("x")}
-    assert run(access.PROJECT_READ, SECRET, props, config={"includeNonKeySecrets": False}).not_applicable
+    assert run(access.PROJECT_READ, SECRET, props, config={"includeNonKeySecrets": False}).is_not_applicable
 
 
 # --- data-protection-provider-kms-restrict-data-class -----------------------------------------
@@ -192,7 +192,7 @@ def test_kms_data_class_violations(metadata: dict[str, str], expected: str) -> N
 
 
 def test_kms_data_class_not_applicable_to_certificates() -> None:
-    assert run(data_protection.KMS_DATA_CLASS, SECRET, {"secretType": "certificate"}).not_applicable
+    assert run(data_protection.KMS_DATA_CLASS, SECRET, {"secretType": "certificate"}).is_not_applicable
 
 
 # --- access-instance-disallow-admin-password --------------------------------------------------
@@ -207,7 +207,7 @@ def test_admin_pass_baseline_and_violation() -> None:
 
 
 def test_admin_pass_not_applicable_to_volumes() -> None:
-    assert run(access.ADMIN_PASS, VOLUME, {"adminPass": "x"}).ok
+    assert run(access.ADMIN_PASS, VOLUME, {"adminPass": "x"}).is_not_applicable
 
 
 # --- access-credential-disallow-plaintext ------------------------------------------------------
@@ -288,13 +288,13 @@ def test_plaintext_unknown_credentials_during_preview() -> None:
     assert run(
         access.PLAINTEXT, OS_PROVIDER, prov, prov=None, opts=options(["applicationCredentialSecret"])
     ).ok
-    assert run(access.PLAINTEXT, OS_PROVIDER, prov, prov=None).violations
+    assert run(access.PLAINTEXT, OS_PROVIDER, prov, prov=None).violated
 
 
 def test_plaintext_quotes_program_controlled_keys() -> None:
     props = {**BASTION, "metadata": {"role\nFAKE: all clear\ndb_password": "hunter22"}}
     result = run(access.PLAINTEXT, INSTANCE, props)
-    assert result.violations and all("\n" not in v for v in result.violations), result.violations
+    assert result.violated and all("\n" not in v for v in result.violations), result.violations
     assert "'metadata.role\\nFAKE: all clear\\ndb_password' looks like a credential" in result.text()
 
 
@@ -306,8 +306,14 @@ def test_plaintext_ignores_unrelated_keys_and_texts() -> None:
     assert run(access.PLAINTEXT, VOLUME, props).ok
 
 
-def test_plaintext_not_applicable_to_networks() -> None:
+def test_plaintext_passes_networks_without_credentials() -> None:
+    # Every openstack:* resource is in scope (its metadata is scanned): a network applies and passes.
     assert run(access.PLAINTEXT, "openstack:networking/network:Network", {"name": "n"}).ok
+
+
+def test_plaintext_not_applicable_outside_providers_and_openstack() -> None:
+    result = run(access.PLAINTEXT, "random:index/randomId:RandomId", {"byteLength": 8, "password": "x" * 20})
+    assert result.is_not_applicable, result
 
 
 # --- buckets -----------------------------------------------------------------------------------
@@ -370,12 +376,12 @@ def test_customer_key_config_cannot_relax_sensitive_classes() -> None:
     internal = {**props, "dataClass": "internal"}
     assert run(encryption.CUSTOMER_KEY, BUCKET_TYPE, internal).not_applicable is None
     strict = run(encryption.CUSTOMER_KEY, BUCKET_TYPE, internal, config={"customerHeldClasses": ["internal"]})
-    assert strict.violations
+    assert strict.violated
 
 
 def test_customer_key_not_applicable_to_public_data_without_custody() -> None:
     public = {k: v for k, v in HEALTH_BUCKET.items() if k != "custody"} | {"dataClass": "public"}
-    assert run(encryption.CUSTOMER_KEY, BUCKET_TYPE, public).not_applicable
+    assert run(encryption.CUSTOMER_KEY, BUCKET_TYPE, public).is_not_applicable
 
 
 @pytest.mark.parametrize("data_class", ["Health", "phi"])
@@ -392,8 +398,10 @@ def test_kms_data_class_config_cannot_relax_sensitive() -> None:
 
 def test_bucket_not_applicable() -> None:
     internal = {**HEALTH_BUCKET, "dataClass": "internal", "purpose": "data", "versioning": False}
-    assert run(data_protection.VERSIONING, BUCKET_TYPE, internal).not_applicable
-    assert run(access.PUBLIC_BUCKET, VOLUME, {"blockPublicAccess": False}).ok
+    assert run(data_protection.VERSIONING, BUCKET_TYPE, internal).is_not_applicable
+    assert run(access.PUBLIC_BUCKET, VOLUME, {"blockPublicAccess": False}).is_not_applicable
+    # A Swift container or a volume is not an S3 bucket: the bucket encryption policy does not apply.
+    assert run(encryption.BUCKET_ENCRYPTION, VOLUME, {"encryption": "NONE"}).is_not_applicable
 
 
 # --- data-protection-stateful-require-protect -------------------------------------------------
@@ -436,14 +444,14 @@ def test_protect_not_applicable_to_stateless_resources(type_: str) -> None:
     # The bastion's boot volume lives inside the Instance's blockDevices: ephemeral by design.
     props = BASTION if type_ == INSTANCE else {}
     result = run(data_protection.STATEFUL_PROTECT, type_, props, opts=options(protect=False))
-    assert result.ok and not result.violations
+    assert result.is_not_applicable, result
 
 
 def test_protect_types_are_configurable() -> None:
     config = {"resourceTypes": [VOLUME]}
     result = run(data_protection.STATEFUL_PROTECT, SECRET, KEY_SECRET, config=config)
-    assert result.ok
-    assert run(data_protection.STATEFUL_PROTECT, VOLUME, {"size": 1}, config=config).violations
+    assert result.is_not_applicable, result
+    assert run(data_protection.STATEFUL_PROTECT, VOLUME, {"size": 1}, config=config).violated
 
 
 # --- data-protection-bucket-require-log-retention ---------------------------------------------
@@ -479,5 +487,5 @@ def test_log_retention_violations(lock: Any, config: dict[str, Any] | None, expe
 
 
 def test_log_retention_not_applicable() -> None:
-    assert run(data_protection.LOG_RETENTION, BUCKET_TYPE, HEALTH_BUCKET).not_applicable  # purpose data
-    assert run(data_protection.LOG_RETENTION, VOLUME, {"size": 1}).ok
+    assert run(data_protection.LOG_RETENTION, BUCKET_TYPE, HEALTH_BUCKET).is_not_applicable  # purpose data
+    assert run(data_protection.LOG_RETENTION, VOLUME, {"size": 1}).is_not_applicable

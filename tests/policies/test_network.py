@@ -21,11 +21,14 @@ def rule(**changes: Any) -> dict[str, Any]:
 
 
 def test_admin_port_baselines() -> None:
-    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule()).not_applicable  # 443 is not an admin port
+    # The policy judges public sources only: a private range or a remote group is out of its scope.
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule()).is_not_applicable  # 443 is not an admin port
     private = rule(portRangeMin=5432, portRangeMax=5432, remoteIpPrefix="10.10.1.0/24")
-    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, private).ok
+    result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, private)
+    assert result.is_not_applicable and "private range" in (result.not_applicable or ""), result
     by_group = rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix=None, remoteGroupId="sg-admin")
-    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, by_group).ok
+    result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, by_group)
+    assert result.is_not_applicable and "remote group" in (result.not_applicable or ""), result
 
 
 def test_admin_port_from_admin_range_is_allowed() -> None:
@@ -57,12 +60,14 @@ def test_admin_port_unknown_remote_group_is_a_group() -> None:
     # remoteGroupId is unknown during preview until the group exists: still a group, not "any source".
     props = rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix=None, remoteGroupId=UNKNOWN)
     result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, props)
-    assert result.ok and result.unknown is None
-    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, {**props, "protocol": None}).not_applicable
+    assert result.is_not_applicable and "remote group" in (result.not_applicable or ""), result
+    assert result.unknown is None
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, {**props, "protocol": None}).is_not_applicable
 
 
 def test_admin_port_not_applicable() -> None:
-    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(direction="egress")).not_applicable == "egress rule"
+    egress = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(direction="egress"))
+    assert egress.is_not_applicable and egress.not_applicable == "egress rule"
     icmp = rule(protocol="icmp", portRangeMin=None, portRangeMax=None)
     assert "no ports" in (run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, icmp).not_applicable or "")
 
@@ -71,7 +76,7 @@ def test_admin_port_unknown_prefix_is_a_preview_gap_not_a_crash() -> None:
     result = run(
         net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule(portRangeMin=22, portRangeMax=22, remoteIpPrefix=UNKNOWN)
     )
-    assert result.unknown and not result.violations
+    assert result.unknown and not result.violated
 
 
 @pytest.mark.parametrize(
@@ -86,7 +91,7 @@ def test_admin_port_odd_values_never_crash(odd: dict[str, Any]) -> None:
 
 
 def test_all_ports_baseline() -> None:
-    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule()).not_applicable
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule()).is_not_applicable
 
 
 @pytest.mark.parametrize(
@@ -100,13 +105,15 @@ def test_all_ports_baseline() -> None:
     ],
 )
 def test_all_ports_violations(changes: dict[str, Any]) -> None:
-    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**changes)).violations
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**changes)).violated
 
 
 def test_all_ports_not_applicable_private_or_egress() -> None:
     all_ports = {"protocol": None, "portRangeMin": None, "portRangeMax": None}
-    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**all_ports, remoteIpPrefix="10.0.0.0/8")).not_applicable
-    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**all_ports, direction="egress")).not_applicable
+    assert run(
+        net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**all_ports, remoteIpPrefix="10.0.0.0/8")
+    ).is_not_applicable
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, rule(**all_ports, direction="egress")).is_not_applicable
 
 
 # --- network-rule-require-justification --------------------------------------------------------
@@ -125,7 +132,7 @@ def test_justification_violations(description: str | None, expected: str) -> Non
 
 
 def test_justification_not_applicable_to_groups() -> None:
-    assert run(net.RULE_DESCRIPTION, SG_TYPE, {"name": "sg"}).ok
+    assert run(net.RULE_DESCRIPTION, SG_TYPE, {"name": "sg"}).is_not_applicable
 
 
 # --- network-port-disallow-disabled-security ---------------------------------------------------
@@ -143,11 +150,11 @@ def test_port_security_baseline() -> None:
     ("type_", "value"), [(PORT, False), (NETWORK, False), (PORT, "false"), (PORT, "maybe")]
 )
 def test_port_security_violations(type_: str, value: Any) -> None:
-    assert run(net.PORT_SECURITY, type_, {"portSecurityEnabled": value}).violations
+    assert run(net.PORT_SECURITY, type_, {"portSecurityEnabled": value}).violated
 
 
 def test_port_security_not_applicable_when_unset() -> None:
-    assert run(net.PORT_SECURITY, PORT, {"networkId": "n"}).not_applicable
+    assert run(net.PORT_SECURITY, PORT, {"networkId": "n"}).is_not_applicable
 
 
 # --- network-ingress-restrict-exposed-zones (stack) --------------------------------------------
@@ -212,7 +219,7 @@ def test_exposed_zones_tag_disagreement() -> None:
 
 def test_exposed_zones_not_applicable_without_groups() -> None:
     result = run_stack(net.EXPOSED_ZONES, [stack_resource("openstack:compute/instance:Instance", "vm", {})])
-    assert result.not_applicable
+    assert result.is_not_applicable
 
 
 # --- network-floating-ip-restrict-bastion (stack) ----------------------------------------------
@@ -259,7 +266,7 @@ def test_floating_ip_compute_association() -> None:
         {"instanceId": UNKNOWN},
         deps={"instanceId": [vm]},
     )
-    assert run_stack(net.FLOATING_IPS, [vm, assoc]).violations
+    assert run_stack(net.FLOATING_IPS, [vm, assoc]).violated
 
 
 FIP = "openstack:networking/floatingIp:FloatingIp"
@@ -336,7 +343,7 @@ def test_floating_ip_from_another_resource_type_fails_closed() -> None:
 
 
 def test_floating_ip_not_applicable_without_floating_ips() -> None:
-    assert run_stack(net.FLOATING_IPS, [stack_resource(INSTANCE, "vm", {})]).not_applicable
+    assert run_stack(net.FLOATING_IPS, [stack_resource(INSTANCE, "vm", {})]).is_not_applicable
 
 
 # --- program-controlled text is quoted ---------------------------------------------------------
@@ -347,5 +354,5 @@ def test_program_text_cannot_start_a_new_line_in_a_message() -> None:
     group = stack_resource(SG_TYPE, "bare\nFAKE: injected line", {"tags": []})
     odd = stack_rule("odd", group, protocol="tcp\nFAKE", remoteIpPrefix="8.8.8.0/24 ")
     result = run_stack(net.EXPOSED_ZONES, [group, odd])
-    assert result.violations and all("\n" not in v for v in result.violations), result.violations
+    assert result.violated and all("\n" not in v for v in result.violations), result.violations
     assert "'bare\\nFAKE: injected line'" in result.text()

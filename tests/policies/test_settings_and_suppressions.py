@@ -142,7 +142,7 @@ def test_prod_stack_with_a_dev_policy_file_still_requires_qualification(
     # Not applicable when every source says dev.
     monkeypatch.setenv("PULUMI_STACK", "dev")
     results = run_pack("pulumi:providers:openstack", DEV_PROVIDER, {"environment": "dev"}, prov=None)
-    assert results["sovereignty-offer-require-qualification"].not_applicable
+    assert results["sovereignty-offer-require-qualification"].is_not_applicable
     assert results[hygiene.SETTINGS_POLICY].ok
 
 
@@ -190,11 +190,25 @@ def test_invalid_settings_are_problems(config: dict[str, Any], expected: str) ->
     assert any(expected in p for p in parsed.problems), parsed.problems
 
 
+def test_settings_problems_are_reported_on_the_first_provider_only() -> None:
+    config = {"adminSourceCidrs": ["0.0.0.0/0"]}
+    first = run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=config)
+    assert first.violated and len(first.violations) == 1
+    second = run(hygiene.SETTINGS, "pulumi:providers:random", {}, prov=None, config=config)
+    assert second.is_not_applicable and "once per run" in (second.not_applicable or "")
+    # Other settings are a new judgement: their problems are reported again, once.
+    other = {"adminSourceCidrs": ["198.50.0.0/15"]}
+    assert run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=other).violated
+    assert run(
+        hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=other
+    ).is_not_applicable
+
+
 def test_settings_policy_reports_problems_on_providers_only() -> None:
     config = {"adminSourceCidrs": ["0.0.0.0/0"]}
     on_provider = run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config=config)
     assert on_provider.violations and on_provider.violations[0].startswith("policy config: adminSourceCidrs")
-    assert run(hygiene.SETTINGS, RULE_TYPE, HTTPS_IN, config=config).ok
+    assert run(hygiene.SETTINGS, RULE_TYPE, HTTPS_IN, config=config).is_not_applicable
     assert run(hygiene.SETTINGS, "pulumi:providers:openstack", DEV_PROVIDER, prov=None, config={}).ok
 
 
@@ -270,6 +284,7 @@ def test_rejected_suppression_is_a_mandatory_violation_of_the_settings_policy() 
 def test_applied_suppression_moves_the_violation_to_an_advisory_disclosure() -> None:
     results = run_pack(RULE_TYPE, SSH_WORLD, {"suppressions": [suppression()]}, name="vendor-ssh")
     assert results[ADMIN_POLICY].violations == []
+    assert results["hygiene-suppression-enforce-disclosure"].violated
     disclosed = results["hygiene-suppression-enforce-disclosure"].violations
     assert len(disclosed) == 1
     assert hygiene.DISCLOSE.enforcement_level.value == "advisory"
@@ -285,24 +300,24 @@ def test_applied_suppression_moves_the_violation_to_an_advisory_disclosure() -> 
     assert record["reason"] == "Vendor maintenance window, ticket CHG-2026-1142"
     assert "administration port(s) 22" in record["message"]
     # Other policies on the same resource are not silenced by a suppression of another policy.
-    assert results["network-ingress-disallow-public-all-ports"].not_applicable
+    assert results["network-ingress-disallow-public-all-ports"].is_not_applicable
 
 
 def test_suppressing_one_resource_never_silences_another() -> None:
     config = {"suppressions": [suppression()]}
     other = run_pack(RULE_TYPE, SSH_WORLD, config, name="vendor-ssh-2")
-    assert other[ADMIN_POLICY].violations
-    assert other["hygiene-suppression-enforce-disclosure"].not_applicable
+    assert other[ADMIN_POLICY].violated
+    assert other["hygiene-suppression-enforce-disclosure"].is_not_applicable
 
 
 def test_glob_and_urn_patterns() -> None:
     by_glob = {"suppressions": [suppression(resource="vendor-ssh-*")]}
     assert not run_pack(RULE_TYPE, SSH_WORLD, by_glob, name="vendor-ssh-a")[ADMIN_POLICY].violations
-    assert run_pack(RULE_TYPE, SSH_WORLD, by_glob, name="vendor-ssh")[ADMIN_POLICY].violations
+    assert run_pack(RULE_TYPE, SSH_WORLD, by_glob, name="vendor-ssh")[ADMIN_POLICY].violated
     by_urn = {"suppressions": [suppression(resource=urn(RULE_TYPE, "vendor-ssh"))]}
     assert not run_pack(RULE_TYPE, SSH_WORLD, by_urn, name="vendor-ssh")[ADMIN_POLICY].violations
     other_stack = {"suppressions": [suppression(resource=urn(RULE_TYPE, "vendor-ssh", stack="prod"))]}
-    assert run_pack(RULE_TYPE, SSH_WORLD, other_stack, name="vendor-ssh")[ADMIN_POLICY].violations
+    assert run_pack(RULE_TYPE, SSH_WORLD, other_stack, name="vendor-ssh")[ADMIN_POLICY].violated
 
 
 def test_expired_suppression_is_not_applied_and_the_violation_says_why() -> None:
@@ -331,7 +346,7 @@ def test_settings_policy_cannot_be_suppressed() -> None:
         name="default_5_5_3",
         config=config,
     )
-    assert result.violations
+    assert result.violated
 
 
 def test_stack_policy_suppression_is_disclosed_by_the_stack_disclosure() -> None:
@@ -355,14 +370,14 @@ def test_stack_policy_suppression_is_disclosed_by_the_stack_disclosure() -> None
     result = run_stack(network.EXPOSED_ZONES, [sg, rule, other])
     assert result.reported_urns == [other.urn]
     disclosed = run_stack(hygiene.DISCLOSE_STACK, [sg, rule, other])
-    assert disclosed.reported_urns == [rule.urn]
+    assert disclosed.violated and disclosed.reported_urns == [rule.urn]
     assert disclosed.violations[0].startswith("[suppressed until 2027-01-31 by Jane Doe (RSSI)]")
 
 
 def test_disclosure_not_applicable_without_suppressions() -> None:
     CALL.reset()
-    assert run(hygiene.DISCLOSE, RULE_TYPE, HTTPS_IN).not_applicable
-    assert run_stack(hygiene.DISCLOSE_STACK, []).not_applicable
+    assert run(hygiene.DISCLOSE, RULE_TYPE, HTTPS_IN).is_not_applicable
+    assert run_stack(hygiene.DISCLOSE_STACK, []).is_not_applicable
 
 
 # --- a crashing check --------------------------------------------------------------------------

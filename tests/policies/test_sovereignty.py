@@ -66,7 +66,7 @@ def test_packages_config_cannot_allow_a_denied_package() -> None:
         "non-sovereign packages stay refused"
         in run(sov.PACKAGES, OS_PROVIDER, DEV_PROVIDER, config=config).text()
     )
-    assert run(sov.PACKAGES, "aws:s3/bucket:Bucket", {}, config=config).violations
+    assert run(sov.PACKAGES, "aws:s3/bucket:Bucket", {}, config=config).violated
 
 
 def test_packages_config_can_allow_a_reviewed_package() -> None:
@@ -76,7 +76,7 @@ def test_packages_config_can_allow_a_reviewed_package() -> None:
 
 def test_packages_not_applicable_to_local_components() -> None:
     result = run(sov.PACKAGES, "sovereign:network:SegmentedNetwork", {})
-    assert result.ok and result.not_applicable
+    assert result.is_not_applicable, result
 
 
 # --- sovereignty-provider-restrict-endpoint ----------------------------------------------------
@@ -121,7 +121,7 @@ def test_endpoint_approved_endpoint_wrong_region() -> None:
 
 def test_endpoint_not_applicable_to_default_provider_and_unknown_during_preview() -> None:
     result = run(sov.ENDPOINT, OS_PROVIDER, {"region": "GRA11"}, name="default_5_5_3", prov=None)
-    assert result.ok and "default provider" in (result.not_applicable or "")
+    assert result.is_not_applicable and "default provider" in (result.not_applicable or ""), result
     assert run(sov.ENDPOINT, OS_PROVIDER, {**DEV_PROVIDER, "authUrl": UNKNOWN}, prov=None).unknown
 
 
@@ -130,7 +130,7 @@ def test_endpoint_not_applicable_to_default_provider_and_unknown_during_preview(
 
 def test_default_provider_baseline_explicit() -> None:
     result = run(sov.DEFAULT_PROVIDER, INSTANCE, {"name": "vm"})
-    assert result.ok and result.not_applicable == "explicit provider"
+    assert result.is_not_applicable and result.not_applicable == "explicit provider", result
 
 
 def test_default_provider_violation() -> None:
@@ -154,7 +154,7 @@ def test_default_provider_engine_names(name: str) -> None:
 def test_default_provider_explicit_names_that_start_with_default(name: str) -> None:
     prov = provider(PROD_PROVIDER, name=name)
     result = run(sov.DEFAULT_PROVIDER, INSTANCE, {}, prov=prov)
-    assert result.ok and result.not_applicable == "explicit provider"
+    assert result.is_not_applicable and result.not_applicable == "explicit provider", result
     # The explicit provider itself is checked like any other (no authUrl: a violation).
     assert "no authUrl" in run(sov.ENDPOINT, OS_PROVIDER, {"region": "GRA11"}, name=name, prov=None).text()
 
@@ -167,7 +167,7 @@ def test_default_provider_name_under_a_component_is_explicit() -> None:
 
 def test_default_provider_not_applicable_to_random() -> None:
     prov = provider({}, "default_4_21_4", "pulumi:providers:random")
-    assert run(sov.DEFAULT_PROVIDER, "random:index/randomId:RandomId", {}, prov=prov).ok
+    assert run(sov.DEFAULT_PROVIDER, "random:index/randomId:RandomId", {}, prov=prov).is_not_applicable
 
 
 # --- sovereignty-offer-require-qualification and -renewal-margin ------------------------------
@@ -216,7 +216,7 @@ def test_qualification_override_counts_and_is_disclosed() -> None:
 
 def test_qualification_not_applicable_in_dev() -> None:
     result = run(sov.QUALIFICATION, OS_PROVIDER, DEV_PROVIDER, prov=None)
-    assert result.ok and "environment dev" in (result.not_applicable or "")
+    assert result.is_not_applicable and "environment dev" in (result.not_applicable or ""), result
 
 
 def test_renewal_margin_warns_within_window() -> None:
@@ -228,7 +228,7 @@ def test_renewal_margin_warns_within_window() -> None:
 
 def test_renewal_margin_not_applicable_without_offer() -> None:
     props = {**DEV_PROVIDER, "authUrl": "https://keystone.example.com"}
-    assert run(sov.RENEWAL, OS_PROVIDER, props, prov=None).not_applicable
+    assert run(sov.RENEWAL, OS_PROVIDER, props, prov=None).is_not_applicable
 
 
 # --- sovereignty-provider-disallow-insecure-tls ------------------------------------------------
@@ -254,11 +254,11 @@ def test_tls_violations(props: dict[str, object], expected: str) -> None:
 
 def test_tls_kubernetes_skip_verify() -> None:
     props = {"kubeconfig": "...", "insecureSkipTlsVerify": "true"}
-    assert run(sov.INSECURE_TLS, "pulumi:providers:kubernetes", props, prov=None).violations
+    assert run(sov.INSECURE_TLS, "pulumi:providers:kubernetes", props, prov=None).violated
 
 
 def test_tls_not_applicable_to_resources() -> None:
-    assert run(sov.INSECURE_TLS, INSTANCE, {"insecure": "true"}).ok
+    assert run(sov.INSECURE_TLS, INSTANCE, {"insecure": "true"}).is_not_applicable
 
 
 # --- sovereignty-bucket-restrict-endpoint ------------------------------------------------------
@@ -303,16 +303,16 @@ def test_bucket_endpoint_approved() -> None:
 
 
 def test_bucket_endpoint_not_applicable_to_other_types() -> None:
-    assert run(sov.BUCKET_ENDPOINT, INSTANCE, {"endpointUrl": "https://s3.amazonaws.com"}).ok
+    assert run(sov.BUCKET_ENDPOINT, INSTANCE, {"endpointUrl": "https://s3.amazonaws.com"}).is_not_applicable
 
 
 def test_program_text_is_quoted_in_sovereignty_messages() -> None:
     overrides = {"identity\nFAKE: approved": "https://keystone.evil.example.com/v3"}
     props = {**DEV_PROVIDER, "endpointOverrides": overrides}
     result = run(sov.ENDPOINT, OS_PROVIDER, props, prov=None)
-    assert result.violations and all("\n" not in v for v in result.violations), result.violations
+    assert result.violated and all("\n" not in v for v in result.violations), result.violations
     dynamic = run(sov.PACKAGES, "pulumi-python:dynamic/x:Evil\nFAKE", {}, prov=None)
-    assert dynamic.violations and all("\n" not in v for v in dynamic.violations), dynamic.violations
+    assert dynamic.violated and all("\n" not in v for v in dynamic.violations), dynamic.violations
 
 
 # Issue 13: health data needs a qualified offer in every environment, for any program.

@@ -109,3 +109,40 @@ def bad_pod(name: str = "bad") -> dict[str, Any]:
 
 def clone(obj: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(obj)
+
+
+# Every workload type the pack checks, with the path of its pod spec (FACTS-kubernetes §6); the
+# Patch variants share their kind's path. Kept here, apart from the pack, so that the tests do not
+# take the pack's own table as the truth.
+WORKLOAD_PATHS: dict[str, tuple[str, ...]] = {
+    "kubernetes:core/v1:Pod": ("spec",),
+    "kubernetes:core/v1:PodTemplate": ("template", "spec"),
+    "kubernetes:core/v1:ReplicationController": ("spec", "template", "spec"),
+    "kubernetes:apps/v1:Deployment": ("spec", "template", "spec"),
+    "kubernetes:apps/v1:StatefulSet": ("spec", "template", "spec"),
+    "kubernetes:apps/v1:DaemonSet": ("spec", "template", "spec"),
+    "kubernetes:apps/v1:ReplicaSet": ("spec", "template", "spec"),
+    "kubernetes:batch/v1:Job": ("spec", "template", "spec"),
+    "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+WORKLOAD_TYPES = tuple(t + suffix for t in WORKLOAD_PATHS for suffix in ("", "Patch"))
+
+
+def workload(type_: str, spec: dict[str, Any], name: str = "web") -> dict[str, Any]:
+    """The wire inputs of a workload of that type whose pod spec is `spec`."""
+    token = type_.removesuffix("Patch")
+    group_version, kind = token.split(":")[1], token.split(":")[2]
+    api_version = group_version.removeprefix("core/")
+    props: dict[str, Any] = {
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": {"name": name, "namespace": NAMESPACE},
+    }
+    node = props
+    path = WORKLOAD_PATHS[token]
+    for key in path[:-1]:
+        node = node.setdefault(key, {})
+        if key == "template":
+            node["metadata"] = {"labels": {"app": name}}
+    node[path[-1]] = spec
+    return props

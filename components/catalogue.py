@@ -10,6 +10,7 @@ reads the same file by path and never imports the pack (and the pack never impor
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,9 +18,22 @@ from typing import Any
 
 import yaml
 
-CATALOGUE_PATH = (
-    Path(__file__).resolve().parent.parent / "policies" / "sovereign_guard" / "data" / "catalogue.yaml"
-)
+_IN_PACK = Path("sovereign_guard") / "data" / "catalogue.yaml"
+
+
+def _catalogue_path() -> Path:
+    """The pack's catalogue: beside this package in a checkout, or the installed pack's."""
+    checkout = Path(__file__).resolve().parent.parent / "policies" / _IN_PACK
+    if checkout.is_file():
+        return checkout
+    spec = importlib.util.find_spec("sovereign_guard_pack")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / _IN_PACK).is_file():
+            return Path(location) / _IN_PACK
+    return checkout
+
+
+CATALOGUE_PATH = _catalogue_path()
 
 PER_CUSTOMER = "per-customer"
 

@@ -450,7 +450,7 @@ def _plant_material(
     import preflight.program
     import preflight.run
     from preflight.program import PreviewMocks
-    from preflight.project import StackConfig, as_cli_string
+    from preflight.secure_config import StackConfig, as_cli_string
 
     real_load = preflight.run.load_stack_config
     real_run_stack = preflight.program.run_stack

@@ -35,7 +35,9 @@ def _project_copy(tmp_path: Path) -> Path:
     project.mkdir()
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(REPO / name, project / name)
-    for folder in ("components", "policies", "preflight", "s3hardening", "stacks"):
+    # The program, the pack and preflight: every top-level package, the pack and the stacks.
+    folders = [p.parent.name for p in REPO.glob("*/__init__.py") if p.parent.name != "tests"]
+    for folder in (*folders, "policies", "stacks"):
         shutil.copytree(REPO / folder, project / folder, ignore=shutil.ignore_patterns("__pycache__", "venv"))
     return project
 

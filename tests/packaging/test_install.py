@@ -18,6 +18,8 @@ SHIPPED = {
     "preflight": "preflight",
     "statebackend": "statebackend",
     "s3hardening": "s3hardening",
+    "review_tables": "review_tables",
+    "components": "components",
     "policies/sovereign_guard": "sovereign_guard_pack/sovereign_guard",
 }
 

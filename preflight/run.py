@@ -24,7 +24,7 @@ from .model import Report, Resource, StackError, StackResult
 from .process import PackProcess, PackProject, load_pack_project
 from .project import Project, load_project, policy_config_file, repo_root, stacks_to_check
 from .redaction import SecretRedactor
-from .secure_config import StackConfig, load_stack_config
+from .secure_config import RawStackConfig, load_stack_config
 
 if TYPE_CHECKING:
     from .pack import PackInfo
@@ -97,7 +97,7 @@ def _run_stack(run_: _Run, stack: str) -> StackResult:
         process.close()
 
 
-def _check_stack(run_: _Run, config: StackConfig, process: PackProcess, started: float) -> StackResult:
+def _check_stack(run_: _Run, config: RawStackConfig, process: PackProcess, started: float) -> StackResult:
     from .analysis import check_with_pack, read_stack_policy_config
     from .component_tables import component_table
     from .engine import with_engine_additions

@@ -16,7 +16,7 @@ from .engine import analyze_requests, analyze_stack_request
 from .pack import PackInfo, PackSession, read_policy_config, reconcile_policy_config
 from .process import PackProcess
 from .recorder import Registration
-from .secure_config import StackConfig
+from .secure_config import RawStackConfig
 
 Finding = tuple[str, str, Any]
 """(phase: "resource" or "stack", URN the diagnostic concerns, the AnalyzeDiagnostic)."""
@@ -48,7 +48,7 @@ class PackVerdict:
 def check_with_pack(
     process: PackProcess,
     port: int,
-    config: StackConfig,
+    config: RawStackConfig,
     policy_config: PolicyConfig,
     registrations: list[Registration],
     *,

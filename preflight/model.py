@@ -20,7 +20,7 @@ class Location:
 
 
 @dataclass(frozen=True)
-class Suppression:
+class AppliedSuppression:
     """A suppression the pack applied, as its diagnostic described it."""
 
     reason: str
@@ -49,7 +49,7 @@ class Violation:
     tags: tuple[str, ...]
     phase: str
     """"resource" (Analyze) or "stack" (AnalyzeStack)."""
-    suppression: Suppression | None = None
+    suppression: AppliedSuppression | None = None
 
     @property
     def blocking(self) -> bool:

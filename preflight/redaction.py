@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .secure_config import SECRET_PLACEHOLDER, StackConfig
+from .secure_config import SECRET_PLACEHOLDER, RawStackConfig
 from .wire import SECRET_SIG_KEY, SIGNATURES
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ class SecretRedactor:
     def __init__(self) -> None:
         self.values: set[str] = set()
 
-    def add_config(self, config: StackConfig) -> None:
+    def add_config(self, config: RawStackConfig) -> None:
         for key in config.secret_keys:
             value = config.values.get(key, "")
             if value and value != SECRET_PLACEHOLDER:

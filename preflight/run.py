@@ -25,9 +25,10 @@ from .pack_location import default_pack_dir
 from .process import PackProcess, PackProject, load_pack_project
 from .project import Project, load_project, policy_config_file, repo_root, stacks_to_check
 from .redaction import SecretRedactor
-from .secure_config import StackConfig, load_stack_config
+from .secure_config import RawStackConfig, load_stack_config
 
 if TYPE_CHECKING:
+    from .analysis import PackVerdict, PolicyConfig
     from .pack import PackInfo
     from .recorder import Registration
 
@@ -98,26 +99,13 @@ def _run_stack(run_: _Run, stack: str) -> StackResult:
         process.close()
 
 
-def _check_stack(run_: _Run, config: StackConfig, process: PackProcess, started: float) -> StackResult:
-    from .analysis import check_with_pack, read_stack_policy_config
-    from .component_tables import component_table
-    from .engine import with_engine_additions
-    from .program import run_stack
-    from .violations import stack_violations
+def _check_stack(run_: _Run, config: RawStackConfig, process: PackProcess, started: float) -> StackResult:
+    from .analysis import check_with_pack
 
-    project, locator, secrets = run_.project, run_.locator, run_.secrets
-    result = StackResult(stack=config.stack, stack_file=locator.at(config.file, 1).path)
-    config_path = policy_config_file(project, config.stack, run_.options.policy_config)
-    if config_path:
-        result.policy_config = locator.at(config_path, 1).path
-    policy_config = read_stack_policy_config(config_path, result.policy_config)
-
-    registrations = run_stack(project, config)
-    program_done = time.perf_counter()
+    result = StackResult(stack=config.stack, stack_file=run_.locator.at(config.file, 1).path)
+    policy_config = _policy_config(run_, config.stack, result)
+    registrations, program_done = _record_program(run_, config)
     result.timings["program"] = program_done - started
-    registrations = with_engine_additions(registrations, config, project.name)
-    secrets.add_registrations(registrations)
-
     port = process.wait_port(run_.options.pack_start_timeout)
     ready = time.perf_counter()
     result.timings["pack_start_wait"] = ready - program_done
@@ -127,27 +115,63 @@ def _check_stack(run_: _Run, config: StackConfig, process: PackProcess, started:
         config,
         policy_config,
         registrations,
-        project=project.name,
+        project=run_.project.name,
         rpc_timeout=run_.options.rpc_timeout,
     )
     result.timings["policy"] = time.perf_counter() - ready
-    result.policies = verdict.levels
     if not run_.report.pack_name:
         _describe_pack(run_.report, verdict.info)
+    _fill_result(run_, result, config, verdict, registrations)
+    return result
 
-    result.resources = _resources(registrations, locator, config.file, secrets)
+
+def _policy_config(run_: _Run, stack: str, result: StackResult) -> PolicyConfig:
+    """Read before the program runs, so that a bad policy config fails fast (exit 2)."""
+    from .analysis import read_stack_policy_config
+
+    path = policy_config_file(run_.project, stack, run_.options.policy_config)
+    if path:
+        result.policy_config = run_.locator.at(path, 1).path
+    return read_stack_policy_config(path, result.policy_config)
+
+
+def _record_program(run_: _Run, config: RawStackConfig) -> tuple[list[Registration], float]:
+    """What the engine would see (the program's registrations and the engine's additions), and
+    when the program itself finished."""
+    from .engine import with_engine_additions
+    from .program import run_stack
+
+    registrations = run_stack(run_.project, config)
+    program_done = time.perf_counter()
+    registrations = with_engine_additions(registrations, config, run_.project.name)
+    run_.secrets.add_registrations(registrations)
+    return registrations, program_done
+
+
+def _fill_result(
+    run_: _Run,
+    result: StackResult,
+    config: RawStackConfig,
+    verdict: PackVerdict,
+    registrations: list[Registration],
+) -> None:
+    from .component_tables import component_table
+    from .violations import stack_violations
+
+    secrets = run_.secrets
+    result.policies = verdict.levels
+    result.resources = _resources(registrations, run_.locator, config.file, secrets)
     result.violations = stack_violations(
         config.stack,
         verdict,
         registrations,
-        locator=locator,
+        locator=run_.locator,
         stack_file=config.file,
         scrub=secrets.scrub,
         policy_config_name=result.policy_config,
     )
     result.flow_matrix = component_table(registrations, FLOW_MATRIX, secrets)
     result.key_custody = component_table(registrations, KEY_CUSTODY, secrets)
-    return result
 
 
 def _resources(

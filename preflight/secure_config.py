@@ -21,8 +21,11 @@ SECRET_PLACEHOLDER = "[secret: not decrypted by preflight]"
 
 
 @dataclass(frozen=True)
-class StackConfig:
-    """One stack's config, ready for the program and for the policy pack."""
+class RawStackConfig:
+    """One stack's config as raw CLI strings, ready for the program and for the policy pack.
+
+    Raw: nothing here is validated against the program's rules; that is the program's own
+    StackConfig (components/config.py), built from these strings when the program runs."""
 
     stack: str
     file: Path
@@ -76,7 +79,7 @@ _TYPE_CHECKS = {
 }
 
 
-def load_stack_config(project: Project, stack: str) -> StackConfig:
+def load_stack_config(project: Project, stack: str) -> RawStackConfig:
     """The stack file's config over the project's defaults, as strings; secure values replaced."""
     path = project.stack_file(stack)
     values: dict[str, str] = {}
@@ -86,7 +89,7 @@ def load_stack_config(project: Project, stack: str) -> StackConfig:
         values[key] = as_cli_string(_without_secure(value))
         if _has_secure(value):
             secret_keys.append(key)
-    return StackConfig(stack, path, values, sorted(secret_keys))
+    return RawStackConfig(stack, path, values, sorted(secret_keys))
 
 
 def _merged_config(project: Project, path: Path) -> dict[str, Any]:

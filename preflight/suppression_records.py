@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Suppression
+from .model import AppliedSuppression
 
 Finding = tuple[str, str, Any]
 RECORD_PREFIX = "suppression: "
@@ -54,8 +54,8 @@ class AppliedRecord:
     message: str
     """The full message of the suppressed violation."""
 
-    def suppression(self) -> Suppression:
-        return Suppression(
+    def suppression(self) -> AppliedSuppression:
+        return AppliedSuppression(
             reason=self.reason, expires=self.expires, approved_by=self.approved_by, pattern=self.resource
         )
 

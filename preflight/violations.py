@@ -15,7 +15,7 @@ from . import suppression_records
 from .analysis import Finding, PackVerdict
 from .errors import UsageError
 from .locations import STACK_TYPE, Locator
-from .model import Location, Suppression, Violation
+from .model import AppliedSuppression, Location, Violation
 from .pack import LEVELS, SEVERITIES
 from .recorder import Registration
 from .suppression_records import AppliedRecord
@@ -53,7 +53,14 @@ class ViolationBuilder:
         return self.build(phase, record.urn or urn, diag, record.policy, message, level, record.suppression())
 
     def build(
-        self, phase: str, urn: str, diag: Any, policy: str, message: str, level: str, sup: Suppression | None
+        self,
+        phase: str,
+        urn: str,
+        diag: Any,
+        policy: str,
+        message: str,
+        level: str,
+        sup: AppliedSuppression | None,
     ) -> Violation:
         reg = self.by_urn.get(urn) or (self.root if not urn else None)
         meta = self.info.policies.get(policy)

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pulumi_policy import EnforcementLevel, Severity
 
 from .framework import Context, Meta, resource_policy
-from .values import get_str
+from .values import get
 
-CONTAINER = "openstack:objectstorage/containerV1:ContainerV1"
+CONTAINER = "openstack:objectstorage/container:Container"
 
 
 def public_elements(acl: str) -> list[str]:
@@ -27,7 +27,11 @@ def public_elements(acl: str) -> list[str]:
 def _public(ctx: Context) -> Iterator[str]:
     props = ctx.args.props
     for prop, what in (("containerRead", "read"), ("containerWrite", "write")):
-        acl = get_str(props, prop)
+        acl = get(props, prop)
+        if acl is not None and not isinstance(acl, str):
+            # Not a string: the pack cannot tell whom it opens the container to, so it fails closed.
+            yield f"{prop} is a {type(acl).__name__}, not a Swift ACL string: it cannot be judged"
+            continue
         if not acl:
             continue
         opened = public_elements(acl)

@@ -10,7 +10,7 @@ from pulumi_policy import EnforcementLevel, Severity
 from . import catalogue
 from .framework import Context, Meta, resource_policy
 from .provider_identity import BUCKET_TYPE, resolve_provider
-from .values import get_bool, get_int, get_list, get_str
+from .values import get, get_bool, get_int, get_list, get_str
 
 VOLUME = "openstack:blockstorage/volume:Volume"
 INSTANCE = "openstack:compute/instance:Instance"
@@ -147,6 +147,8 @@ def _algorithm(ctx: Context) -> Iterator[str]:
             )
         if mode == "ecb":
             yield "mode ecb leaks patterns of the plaintext; use gcm (authenticated) or xts for disks"
+        elif get(props, "mode") is not None and get_str(props, "mode") is None:
+            yield f"mode is a {type(get(props, 'mode')).__name__}, not a cipher mode: it cannot be judged"
         return
     minimums = {
         "rsa": int(cfg.get("minRsaBits", 3072)),

@@ -118,3 +118,9 @@ def test_container_policy_not_applicable_to_other_types() -> None:
         containers.PUBLIC_CONTAINER, "openstack:compute/instance:Instance", {"containerRead": ".r:*"}
     )
     assert result.is_not_applicable, result
+
+
+@pytest.mark.parametrize("acl", [[".r:*"], {"read": ".r:*"}, True, 5.0])
+def test_container_acl_that_is_not_a_string_cannot_be_judged(acl: Any) -> None:
+    result = run(containers.PUBLIC_CONTAINER, CONTAINER, {"name": "c", "containerRead": acl})
+    assert result.violated and "not a Swift ACL string" in result.text()

@@ -489,3 +489,9 @@ def test_log_retention_violations(lock: Any, config: dict[str, Any] | None, expe
 def test_log_retention_not_applicable() -> None:
     assert run(data_protection.LOG_RETENTION, BUCKET_TYPE, HEALTH_BUCKET).is_not_applicable  # purpose data
     assert run(data_protection.LOG_RETENTION, VOLUME, {"size": 1}).is_not_applicable
+
+
+@pytest.mark.parametrize("mode", [["gcm"], {"m": "ecb"}])
+def test_cipher_mode_that_is_not_a_string_cannot_be_judged(mode: Any) -> None:
+    result = run(encryption.ALGORITHM, SECRET, {**KMS_KEY, "mode": mode})
+    assert result.violated and "not a cipher mode" in result.text()

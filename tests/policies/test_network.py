@@ -356,3 +356,13 @@ def test_program_text_cannot_start_a_new_line_in_a_message() -> None:
     result = run_stack(net.EXPOSED_ZONES, [group, odd])
     assert result.violated and all("\n" not in v for v in result.violations), result.violations
     assert "'bare\\nFAKE: injected line'" in result.text()
+
+
+@pytest.mark.parametrize("protocol", ["zz-not-a-protocol", True, "256"])
+def test_a_protocol_neutron_does_not_know_is_read_as_every_port(protocol: Any) -> None:
+    props = rule(protocol=protocol, portRangeMin=None, portRangeMax=None)
+    result = run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, props)
+    assert result.violated and "unknown to Neutron" in result.text()
+    assert run(net.ALL_PORTS_PUBLIC, RULE_TYPE, props).violated
+    # A protocol Neutron knows keeps its meaning: GRE (47) has no ports.
+    assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, {**props, "protocol": "47"}).is_not_applicable

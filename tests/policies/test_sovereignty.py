@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pulumi_policy import PolicyProviderResource
 from sovereign_guard import sovereignty as sov
@@ -349,3 +351,9 @@ def test_qualification_health_bucket_on_a_qualified_offer_in_dev_passes() -> Non
     use_settings({"environment": "dev"})
     result = run(sov.QUALIFICATION, BUCKET_TYPE, HEALTH_BUCKET)
     assert result.ok and result.not_applicable is None
+
+
+@pytest.mark.parametrize("value", [[True], {"v": "false"}, "maybe"])
+def test_tls_flag_that_is_not_a_boolean_cannot_be_judged(value: Any) -> None:
+    result = run(sov.INSECURE_TLS, OS_PROVIDER, {**DEV_PROVIDER, "insecure": value}, prov=None)
+    assert result.violated and "not a boolean" in result.text()

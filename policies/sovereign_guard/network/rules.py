@@ -72,6 +72,20 @@ PRIVATE_RANGES = tuple(
 )
 PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp"}
 PORT_PROTOCOLS = ("tcp", "udp", "any", "sctp", "udplite", "dccp")
+# The protocol names Neutron accepts besides a number 0-255. A rule naming anything else cannot be
+# judged: it is read as every protocol and port, so that the pack fails closed.
+NEUTRON_PROTOCOLS = frozenset(
+    (
+        *PORT_PROTOCOLS,
+        *("ah", "egp", "esp", "gre", "hopopt", "icmp", "icmpv6", "igmp", "ipip", "ipv6-encap"),
+        *("ipv6-frag", "ipv6-icmp", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf", "pgm", "rsvp"),
+        "vrrp",
+    )
+)
+
+
+def known_protocol(protocol: str) -> bool:
+    return protocol in NEUTRON_PROTOCOLS or (protocol.isdigit() and int(protocol) <= 255)
 
 
 @dataclass(frozen=True)
@@ -112,10 +126,12 @@ class Rule:
 
     @property
     def has_ports(self) -> bool:
-        return self.protocol in PORT_PROTOCOLS
+        return self.protocol in PORT_PROTOCOLS or not known_protocol(self.protocol)
 
     def port_range(self) -> tuple[int, int]:
-        if self.protocol == "any" or (self.port_min is None and self.port_max is None):
+        if not known_protocol(self.protocol) or self.protocol == "any":
+            return 1, 65535
+        if self.port_min is None and self.port_max is None:
             return 1, 65535
         low = self.port_min if self.port_min is not None else 1
         high = self.port_max if self.port_max is not None else 65535
@@ -129,6 +145,8 @@ class Rule:
     def ports_text(self) -> str:
         if self.protocol == "any":
             return "all protocols and ports"
+        if not known_protocol(self.protocol):
+            return f"protocol {self.protocol[:40]!r}, unknown to Neutron, read as all protocols and ports"
         low, high = self.port_range()
         # The protocol is the program's text: quoted unless it is a plain protocol word.
         proto = self.protocol if re.fullmatch(r"[a-z0-9-]+", self.protocol) else repr(self.protocol)

@@ -27,6 +27,13 @@ def _insecure_tls(ctx: Context) -> Iterator[str]:
             VERIFY_KEYS.match(key) and as_bool(value) is False
         ):
             yield f"{key!r} = {value!r}: TLS certificate verification is disabled"
+        elif (
+            (INSECURE_KEYS.match(key) or VERIFY_KEYS.match(key))
+            and value is not None
+            and as_bool(value) is None
+        ):
+            # Neither true nor false: the plugin's reading of it is unknown, so the pack fails closed.
+            yield f"{key!r} is not a boolean ({type(value).__name__}): TLS verification cannot be judged"
     for key in props:
         value = props[key]
         if URL_KEYS.search(key) and isinstance(value, str) and value.lower().startswith("http://"):

@@ -23,7 +23,7 @@ FENCE = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SKIPPED = {
     "pulumi ": "needs the Pulumi CLI and a cloud account",
     "export ": "sets credentials the reader supplies",
-    ".venv/bin/python -m statebackend ": "needs the provider's S3 endpoint and credentials (tests/rgw runs it on Ceph)",
+    ".venv/bin/python -m statebackend ": "needs the provider's S3 endpoint and credentials (tests/rgw: Ceph)",
     "bash .ci/run": "is CI itself",
     "make test": "is the test suite itself",
     "make fuzz": "is the fuzz suite's long profile (make fuzz), minutes long",

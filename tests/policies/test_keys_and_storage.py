@@ -198,8 +198,9 @@ def test_kms_data_class_not_applicable_to_certificates() -> None:
 # --- access-instance-disallow-admin-password --------------------------------------------------
 
 
-def test_admin_pass_baseline_and_violation() -> None:
-    assert run(access.ADMIN_PASS, INSTANCE, BASTION).not_applicable == "no adminPass"
+def test_admin_pass_not_applicable_to_the_baseline_and_violation() -> None:
+    baseline = run(access.ADMIN_PASS, INSTANCE, BASTION)
+    assert baseline.is_not_applicable and baseline.not_applicable == "no adminPass"
     assert (
         "adminPass is set"
         in run(access.ADMIN_PASS, INSTANCE, {**BASTION, "adminPass": secret("P@ss")}).text()

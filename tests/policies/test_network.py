@@ -20,7 +20,7 @@ def rule(**changes: Any) -> dict[str, Any]:
 # --- network-admin-port-disallow-public-ingress -----------------------------------------------
 
 
-def test_admin_port_baselines() -> None:
+def test_admin_port_not_applicable_to_other_ports_private_sources_and_groups() -> None:
     # The policy judges public sources only: a private range or a remote group is out of its scope.
     assert run(net.ADMIN_PORTS_PUBLIC, RULE_TYPE, rule()).is_not_applicable  # 443 is not an admin port
     private = rule(portRangeMin=5432, portRangeMax=5432, remoteIpPrefix="10.10.1.0/24")

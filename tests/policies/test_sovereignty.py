@@ -130,7 +130,7 @@ def test_endpoint_not_applicable_to_default_provider_and_unknown_during_preview(
 # --- sovereignty-provider-disallow-default -----------------------------------------------------
 
 
-def test_default_provider_baseline_explicit() -> None:
+def test_default_provider_not_applicable_to_the_explicit_baseline() -> None:
     result = run(sov.DEFAULT_PROVIDER, INSTANCE, {"name": "vm"})
     assert result.is_not_applicable and result.not_applicable == "explicit provider", result
 

@@ -134,7 +134,7 @@ def run_checkov(manifests: Sequence[Mapping[str, Any]], checkov: str | None = No
         path.write_text(manifests_yaml(manifests), encoding="utf-8")
         cmd = [*_offline_prefix(), exe, "-f", str(path), "--framework", "kubernetes", "--skip-download"]
         cmd += ["-o", "json", "--compact"]
-        env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+        env = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}  # checkov/main.py: same as --skip-download
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S, env=env, check=False)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"checkov exited {proc.returncode}: {proc.stderr[-2000:]}")

@@ -6,6 +6,8 @@ resource is planned (docs/kubernetes.md).
 
 from __future__ import annotations
 
+import re
+
 from ..catalogue import OfferProfile
 from ..config import CLUSTER_ZONE, StackConfig, key
 from ..errors import ConfigError
@@ -27,6 +29,7 @@ SYSTEM_NAMESPACES = frozenset(
 # Data classes whose Secrets the provider must not be able to read (SecNumCloud 3.2 3.3.2).
 KMS_DATA_CLASSES = ("sensitive", "health")
 PROD_CONTROL_PLANE = 3
+_REGISTRY_CHARS = re.compile(r"^[A-Za-z0-9._:/-]+$")
 
 
 def offer_has_magnum(offer: OfferProfile) -> bool:
@@ -53,7 +56,9 @@ def check_kubernetes(cfg: StackConfig, offer: OfferProfile) -> None:
                 f"self-managed on '{offer.key}', which has no Magnum (magnum only on {with_magnum})",
             )
         if k8s.magnum is None:
-            raise ConfigError(key("kubernetes.magnum"), None, "the Magnum template settings (kubeTag, imageId)")
+            raise ConfigError(
+                key("kubernetes.magnum"), None, "the Magnum template settings (kubeTag, imageId)"
+            )
     elif k8s.image_id is None:
         raise ConfigError(key("kubernetes.imageId"), None, "the nodes' image id (self-managed mode)")
     count = k8s.control_plane.count
@@ -87,9 +92,13 @@ def _check_registries(cfg: StackConfig) -> None:
     for i, prefix in enumerate(cfg.kubernetes.registries):
         at = key(f"kubernetes.registries[{i}]")
         if "://" in prefix:
-            raise ConfigError(at, prefix, "a registry host and path without a scheme, e.g. 'registry.example.fr/'")
+            raise ConfigError(
+                at, prefix, "a registry host and path without a scheme, e.g. 'registry.example.fr/'"
+            )
         host = prefix.split("/", 1)[0]
-        if not prefix.endswith("/") or not host or " " in prefix:
+        if not _REGISTRY_CHARS.match(prefix):
+            raise ConfigError(at, prefix, "a registry host and path: letters, digits and . _ : / - only")
+        if not prefix.endswith("/") or not host:
             raise ConfigError(
                 at,
                 prefix,
@@ -109,7 +118,9 @@ def _check_namespaces(cfg: StackConfig) -> None:
         at = key(f"kubernetes.namespaces[{i}].name")
         if ns.name in SYSTEM_NAMESPACES or ns.name.startswith("kube-"):
             raise ConfigError(
-                at, ns.name, f"a workload namespace of your own, not a system one ({sorted(SYSTEM_NAMESPACES)})"
+                at,
+                ns.name,
+                f"a workload namespace of your own, not a system one ({sorted(SYSTEM_NAMESPACES)})",
             )
         if ns.name in seen:
             raise ConfigError(at, ns.name, "a name not used by another namespace")
@@ -139,6 +150,15 @@ def _check_api_cidrs(cfg: StackConfig) -> None:
 def _check_encryption(cfg: StackConfig) -> None:
     assert cfg.kubernetes is not None
     enc = cfg.kubernetes.secrets_encryption
+    if cfg.kubernetes.mode == "magnum" and (
+        enc.mode == "kms-v2" or cfg.data_classification in KMS_DATA_CLASSES
+    ):
+        raise ConfigError(
+            key("kubernetes.mode"),
+            "magnum",
+            f"self-managed for {cfg.data_classification} data or kms-v2: Magnum's driver cannot point the "
+            "API server at the organisation's KMS, so the provider could read the Secrets key",
+        )
     if cfg.data_classification in KMS_DATA_CLASSES and enc.mode != "kms-v2":
         raise ConfigError(
             key("kubernetes.secretsEncryption.mode"),

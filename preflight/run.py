@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__, suppressions
 from .errors import PreflightError, UsageError
 from .model import Location, PolicyInfo, Report, Resource, StackError, StackResult, Suppression, Violation
+from .opaque_components import opaque_component_findings
 from .process import PackProcess, PackProject, load_pack_project
 from .project import SECRET_PLACEHOLDER, Project, StackConfig, load_project, load_stack_config
 from .wire import SECRET_SIG_KEY, SIGNATURES
@@ -270,6 +271,9 @@ def _analyze_stack(
         message = str(record.get("message") or diag.message)
         sup = suppressions.suppression(record)
         result.violations.append(violation(phase, target, diag, policy, message, level, sup))
+    # Components whose objects the pack never saw offline are findings too (opaque_components.py).
+    opaque = opaque_component_findings(stack, registrations, where, __version__, secrets.scrub)
+    result.violations.extend(opaque)
     result.flow_matrix = _component_table(registrations, "flow_matrix", secrets)
     result.key_custody = _component_table(registrations, "key_custody", secrets)
     return result

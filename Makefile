@@ -4,8 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
+# Checkov, the independent judge of Kubernetes manifests in the tests (tests/checkov.py), in its own
+# venv: it is a test tool, never a project requirement, and its dependency tree would clash.
+CHECKOV_VERSION := 3.3.30
+CHECKOV_VENV := .checkov-venv
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
-.PHONY: test fuzz preflight lint bench docs
+.PHONY: test fuzz preflight lint bench docs checkov
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +36,11 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python policies/gen_docs.py
+
+checkov: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP):
+	rm -rf $(CHECKOV_VENV)
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+	touch $(CHECKOV_STAMP)

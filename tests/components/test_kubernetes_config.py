@@ -3,6 +3,7 @@ before any resource is registered."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
@@ -276,3 +277,11 @@ def test_kubernetes_error_stops_the_program_before_any_resource() -> None:
     with pytest.raises(pulumi.RunError, match=r"kubernetes\.controlPlane\.count"):
         run_program(REPO, project=PROJECT, stack="test", config=as_cli_config(cfg), monitor=monitor)
     assert [r.type for r in monitor.registrations] == ["pulumi:pulumi:Stack"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_packs_registry_allow_list_is_the_stacks(stack: str) -> None:
+    """The admission policy in the cluster and the pack's policy config name the same registries."""
+    policy = json.loads((REPO / "stacks" / f"{stack}.policy.json").read_text())
+    allowed = policy["kubernetes-image-restrict-registries"]["allowedRegistries"]
+    assert allowed == stack_copy(stack)["kubernetes"]["registries"]

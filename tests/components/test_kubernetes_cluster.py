@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import ipaddress
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -15,9 +16,11 @@ from pulumi.runtime.sync_await import _sync_await
 
 from components.config import CLUSTER_KUBECONFIG, key
 from components.kms import key_custody_rows
+from components.kubernetes.rke2 import NodeSettings, node_user_data
 from components.landing_zone import LandingZone, plan_landing_zone
 from components.stack_config import parse_stack_config
 from preflight.wire import SECRET_SIG_KEY
+from tests.components.test_bastion_sshd import cloud_init_schema
 from tests.components.test_config import TODAY
 from tests.support import PROJECT, EchoMocks, WireMonitor, stack_copy
 
@@ -258,3 +261,14 @@ def test_custody_rows_are_honest_and_share_the_table_columns(prod: WireMonitor, 
     (landing,) = [o for o in prod.outputs if o["urn"].endswith("::slz")]
     row = next(r for r in landing["outputs"]["key_custody"] if r["key"] == "slz-k8s-secrets-encryption")
     assert "https://kms.replace-me.invalid:8200" in row["material_location"]
+
+
+@pytest.mark.parametrize("role", ["server", "agent"])
+def test_node_user_data_passes_cloud_inits_own_schema(role: str, tmp_path: Path) -> None:
+    settings = NodeSettings(
+        role=role,  # type: ignore[arg-type]
+        version="v1.30.6+rke2r1",
+        api_address="10.20.4.5",
+        kms=("registry.example.fr/kms:1", "https://kms.example.fr", "k8s") if role == "server" else None,
+    )
+    cloud_init_schema(node_user_data(settings, JOIN_TOKEN), tmp_path)

@@ -27,7 +27,7 @@ from .kms import (
 from .kubernetes.baseline import ClusterBaseline, ClusterBaselineArgs
 from .kubernetes.cluster import SovereignCluster
 from .kubernetes.flows import cluster_flows
-from .kubernetes.plan import ClusterPlan, plan_cluster, with_network
+from .kubernetes.plan import ClusterPlan, kubeconfig_for_preview, plan_cluster, with_network
 from .network import SegmentedNetwork, SegmentedNetworkArgs
 from .object_storage import (
     Ec2CredentialArgs,
@@ -222,7 +222,8 @@ class LandingZone(pulumi.ComponentResource):
         )
         # Magnum returns the kubeconfig; a self-managed cluster's is fetched through the bastion
         # after the first run and set as the secret config clusterKubeconfig (docs/kubernetes.md).
-        kubeconfig = self.cluster.kubeconfig or pulumi.Config(PROJECT).get_secret(CLUSTER_KUBECONFIG)
+        configured = pulumi.Config(PROJECT).get_secret(CLUSTER_KUBECONFIG)
+        kubeconfig = self.cluster.kubeconfig or (kubeconfig_for_preview(configured) if configured else None)
         if kubeconfig is None:
             pulumi.log.info(
                 f"ClusterBaseline waits for the kubeconfig: set {key(CLUSTER_KUBECONFIG)} (secret) "

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pulumi
+from pulumi.output import UNKNOWN
 
 from ..catalogue import OfferProfile
 from ..config import StackConfig
+from ..imported_keys import OFFLINE_PLACEHOLDER
 from ..network import cluster_api_address
 from ..object_storage import LOG_MIN_RETENTION_DAYS
 from ..validation.kubernetes import api_allowed_cidrs, cluster_volume_type
@@ -76,3 +79,24 @@ def with_network(
         plan.args.network, network_id=network_id, subnet_id=subnet_id, security_group_id=security_group_id
     )
     return replace(plan.args, network=net)
+
+
+async def _resolved(value: Any) -> Any:
+    return value
+
+
+def kubeconfig_for_preview(kubeconfig: pulumi.Output[str]) -> pulumi.Output[str]:
+    """The secret kubeconfig, or an unknown value where preflight could not decrypt it.
+
+    Offline, preflight stands a marker in for every secret config value (imported_keys does the
+    same for key material). The marker is no kubeconfig: sent as such, the pack would judge a
+    cluster that does not exist. An unknown value is the truth of an offline preview, and the
+    pack reports what it could not check.
+    """
+
+    def unknown_if_marker(value: str) -> pulumi.Output[str] | str:
+        if value != OFFLINE_PLACEHOLDER or not pulumi.runtime.is_dry_run():
+            return value
+        return pulumi.Output(set(), _resolved(UNKNOWN), _resolved(False), _resolved(True))
+
+    return pulumi.Output.secret(kubeconfig.apply(unknown_if_marker))

@@ -7,15 +7,19 @@ from typing import Any
 
 import pytest
 
+from components.config import CLUSTER_KUBECONFIG, key
+from components.imported_keys import OFFLINE_PLACEHOLDER
 from components.kubernetes.registry_policy import IMAGES, POD_SPEC, message_expression, validation_expression
+from preflight.recorder import run_program
 from tests.checkov import checkov, run_checkov
 from tests.components.test_kubernetes_cluster import KUBECONFIG, build, is_secret, unwrap
 from tests.kubernetes import manifests as m
-from tests.support import WireMonitor, stack_copy
+from tests.support import PROJECT, REPO, WireMonitor, as_cli_config, stack_copy, wire
 
 __all__ = ["checkov"]  # the fixture: skips without Checkov, fails under SLZ_REQUIRE_TOOLS=1
 PROVIDER = "pulumi:providers:kubernetes"
 PSA = "pod-security.kubernetes.io/"
+UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the wire sentinel of an unknown value
 # FACTS-kubernetes §4: the CEL verified on 9 sample objects with two engines, for these prefixes.
 FACTS_PREFIXES = ("registry.example.fr/", "harbor.internal.example:443/")
 FACTS_VALIDATION = (
@@ -224,3 +228,17 @@ def test_checkov_passes_the_recorded_baseline_and_a_hardened_workload(
     result = run_checkov([*recorded, workload], checkov)
     assert result.failed_ids() == set() and result.exit_code == 0
     assert {"CKV_K8S_16", "CKV_K8S_40"} <= result.passed_ids(result.resource("Deployment", "web"))
+
+
+def test_offline_the_undecrypted_kubeconfig_is_unknown_never_the_marker() -> None:
+    """Preflight stands a marker in for secret config; the provider gets an unknown kubeconfig, so
+    the pack judges the baseline and says what it could not check, instead of judging the marker."""
+    config = {**as_cli_config(stack_copy("prod")), key(CLUSTER_KUBECONFIG): OFFLINE_PLACEHOLDER}
+    regs = run_program(
+        REPO, project=PROJECT, stack="prod", config=config, secret_keys=[key(CLUSTER_KUBECONFIG)]
+    )
+    (provider,) = [r for r in regs if r.type == PROVIDER]
+    assert OFFLINE_PLACEHOLDER not in repr(wire(provider))
+    # Unknown, and still wrapped as a secret.
+    assert is_secret(wire(provider)["kubeconfig"]) and unwrap(wire(provider)["kubeconfig"]) == UNKNOWN_WIRE
+    assert sum(r.type == "kubernetes:core/v1:Namespace" for r in regs) == 2

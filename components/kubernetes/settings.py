@@ -57,10 +57,10 @@ class WorkloadNamespace(_Model):
     """Allow Services of type LoadBalancer (quota services.loadbalancers > 0)."""
     allow_node_port: StrictBool = False
     """Allow Services of type NodePort (quota services.nodeports > 0)."""
-    cpu: str = "8"
-    """ResourceQuota: total CPU requests and limits."""
-    memory: str = "16Gi"
-    """ResourceQuota: total memory requests and limits."""
+    cpu: str = Field(default="8", pattern=r"^[1-9][0-9]{0,4}(m|\.[0-9]{1,3})?$")
+    """ResourceQuota: total CPU requests and limits (a Kubernetes quantity: '8', '500m', '1.5')."""
+    memory: str = Field(default="16Gi", pattern=r"^[1-9][0-9]{0,6}(Ki|Mi|Gi|Ti)$")
+    """ResourceQuota: total memory requests and limits (a quantity in Ki, Mi, Gi or Ti)."""
     pods: int = Field(default=50, ge=1, le=10000)
     """ResourceQuota: pods."""
 

@@ -21,6 +21,7 @@ from . import __version__
 from .errors import PreflightError, UsageError
 from .locations import Locator
 from .model import Report, Resource, StackError, StackResult
+from .opaque_components import opaque_component_findings
 from .pack_location import default_pack_dir
 from .process import PackProcess, PackProject, load_pack_project
 from .project import Project, load_project, policy_config_file, repo_root, stacks_to_check
@@ -169,6 +170,14 @@ def _fill_result(
         stack_file=config.file,
         scrub=secrets.scrub,
         policy_config_name=result.policy_config,
+    )
+    # Components whose objects the pack never saw offline are findings too (opaque_components.py).
+    result.violations += opaque_component_findings(
+        config.stack,
+        registrations,
+        lambda reg: run_.locator.of_registration(reg, config.file),
+        __version__,
+        secrets.scrub,
     )
     result.flow_matrix = component_table(registrations, FLOW_MATRIX, secrets)
     result.key_custody = component_table(registrations, KEY_CUSTODY, secrets)

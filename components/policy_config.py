@@ -1,7 +1,8 @@
 """One source for each stack fact: the policy config a stack needs, derived from its stack file.
 
 The pack needs some facts of the stack (environment, exposed zones, the administrators' ranges,
-approved endpoints, an organisation's qualification row, declared encrypted volume types). They
+approved endpoints, an organisation's qualification row, declared encrypted volume types, the
+cluster's registry allow-list). They
 are written once, in `stacks/Pulumi.<stack>.yaml`; `stacks/<stack>.policy.json` repeats them for
 the pack, and is generated from the stack file (`make policy-config STACK=<stack>`), which keeps
 what only a person can write there: suppressions, approvers and reasons, enforcement levels.
@@ -24,6 +25,7 @@ from .errors import ConfigError
 
 SETTINGS_POLICY = "hygiene-policy-config-require-validity"
 VOLUME_POLICY = "encryption-volume-require-encrypted-type"
+REGISTRY_POLICY = "kubernetes-image-restrict-registries"
 ADMIN_ZONES = ["admin"]
 SERVICES = {"keystone": "identity", "s3": "s3"}
 APPROVER_TO_REPLACE = "REPLACE with the approver of this endpoint"
@@ -73,6 +75,8 @@ def derived_facts(cfg: StackConfig, catalogue: OfferCatalogue | None = None) -> 
     facts = {SETTINGS_POLICY: settings}
     if cfg.encrypted_volume_types:
         facts[VOLUME_POLICY] = {"approvedVolumeTypes": list(cfg.encrypted_volume_types)}
+    if cfg.kubernetes is not None:
+        facts[REGISTRY_POLICY] = {"allowedRegistries": list(cfg.kubernetes.registries)}
     return facts
 
 

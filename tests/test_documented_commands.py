@@ -63,7 +63,10 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
         copy_function=shutil.copy2,
         ignore=shutil.ignore_patterns(".git", ".venv", ".checkov-venv", "__pycache__", "out", "build"),
     )
-    (copy / ".venv").symlink_to(REPO / ".venv")
+    # The tools' venvs are the checkout's own (make builds them; nothing is installed twice).
+    for venv in (".venv", ".checkov-venv"):
+        if (REPO / venv).exists():
+            (copy / venv).symlink_to(REPO / venv)
     return copy
 
 

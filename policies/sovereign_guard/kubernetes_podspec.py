@@ -32,10 +32,21 @@ _WORKLOADS: dict[str, tuple[str, tuple[str, ...]]] = {
     "CronJob": ("kubernetes:batch/v1:CronJob", ("spec", "jobTemplate", "spec", "template", "spec")),
 }
 
+# Older API versions pulumi-kubernetes 4.x still ships types for. Current clusters refuse them, but
+# the pack judges the program, not the cluster: the same pod spec in an old version is no safer.
+_OLD_VERSIONS: dict[str, tuple[str, ...]] = {
+    "Deployment": ("apps/v1beta1", "apps/v1beta2", "extensions/v1beta1"),
+    "StatefulSet": ("apps/v1beta1", "apps/v1beta2"),
+    "DaemonSet": ("apps/v1beta2", "extensions/v1beta1"),
+    "ReplicaSet": ("apps/v1beta2", "extensions/v1beta1"),
+    "CronJob": ("batch/v1beta1", "batch/v2alpha1"),
+}
+
 POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {}
-for _token, _path in _WORKLOADS.values():
-    POD_SPEC_PATHS[_token] = _path
-    POD_SPEC_PATHS[_token + "Patch"] = _path
+for _kind, (_token, _path) in _WORKLOADS.items():
+    for _version_token in (_token, *(f"kubernetes:{v}:{_kind}" for v in _OLD_VERSIONS.get(_kind, ()))):
+        POD_SPEC_PATHS[_version_token] = _path
+        POD_SPEC_PATHS[_version_token + "Patch"] = _path
 
 WORKLOAD_TYPES: tuple[str, ...] = tuple(POD_SPEC_PATHS)
 """Every workload type token the pod policies check, the Patch variants included."""

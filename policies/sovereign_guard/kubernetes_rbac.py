@@ -16,7 +16,8 @@ from .framework import Context, Meta, resource_policy
 from .values import get_list, get_map, get_str
 
 BINDING_TYPES = tuple(
-    f"kubernetes:rbac.authorization.k8s.io/v1:{kind}{suffix}"
+    f"kubernetes:rbac.authorization.k8s.io/{version}:{kind}{suffix}"
+    for version in ("v1", "v1beta1", "v1alpha1")  # pulumi-kubernetes 4.x still has the old ones
     for kind in ("RoleBinding", "ClusterRoleBinding")
     for suffix in ("", "Patch")
 )

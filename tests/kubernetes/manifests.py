@@ -125,6 +125,22 @@ WORKLOAD_PATHS: dict[str, tuple[str, ...]] = {
     "kubernetes:batch/v1:Job": ("spec", "template", "spec"),
     "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
+# Older API versions pulumi-kubernetes 4.34 still has types for (same pod spec paths).
+OLD_WORKLOADS = {
+    "kubernetes:apps/v1beta1:Deployment": "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1beta2:Deployment": "kubernetes:apps/v1:Deployment",
+    "kubernetes:extensions/v1beta1:Deployment": "kubernetes:apps/v1:Deployment",
+    "kubernetes:apps/v1beta1:StatefulSet": "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1beta2:StatefulSet": "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1beta2:DaemonSet": "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:extensions/v1beta1:DaemonSet": "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1beta2:ReplicaSet": "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:extensions/v1beta1:ReplicaSet": "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:batch/v1beta1:CronJob": "kubernetes:batch/v1:CronJob",
+    "kubernetes:batch/v2alpha1:CronJob": "kubernetes:batch/v1:CronJob",
+}
+for _old, _current in OLD_WORKLOADS.items():
+    WORKLOAD_PATHS[_old] = WORKLOAD_PATHS[_current]
 WORKLOAD_TYPES = tuple(t + suffix for t in WORKLOAD_PATHS for suffix in ("", "Patch"))
 
 

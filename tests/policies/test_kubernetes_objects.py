@@ -14,7 +14,9 @@ NS_PATCH = "kubernetes:core/v1:NamespacePatch"
 SERVICE = "kubernetes:core/v1:Service"
 CRB = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
 BINDING_TYPES = [
-    f"kubernetes:rbac.authorization.k8s.io/v1:{k}" for k in ("RoleBinding", "ClusterRoleBinding")
+    f"kubernetes:rbac.authorization.k8s.io/{v}:{k}"
+    for v in ("v1", "v1beta1", "v1alpha1")
+    for k in ("RoleBinding", "ClusterRoleBinding")
 ]
 BINDING_TYPES += [t + "Patch" for t in BINDING_TYPES]
 PSA = kubernetes_namespaces.PSA_RESTRICTED

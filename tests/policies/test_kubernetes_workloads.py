@@ -1,8 +1,9 @@
 """The pod policies on every workload kind and its Patch variant (issue 11).
 
-One compliant baseline, then each way to fail applied to each of the 18 workload types: the
-policy it belongs to reports it, and no other pod policy does (so a test proves the mutation is
-judged by the right rule, not by a side effect).
+One compliant baseline, then each way to fail applied to each of the 40 workload types (9 kinds,
+their older API versions, and the Patch variant of each): the policy it belongs to reports it, and
+no other pod policy does (so a test proves the mutation is judged by the right rule, not by a side
+effect).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ reads the same file by path and never imports the pack (and the pack never impor
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,9 +18,22 @@ from typing import Any
 
 import yaml
 
-CATALOGUE_PATH = (
-    Path(__file__).resolve().parent.parent / "policies" / "sovereign_guard" / "data" / "catalogue.yaml"
-)
+_IN_PACK = Path("sovereign_guard") / "data" / "catalogue.yaml"
+
+
+def _catalogue_path() -> Path:
+    """The pack's catalogue: beside this package in a checkout, or the installed pack's."""
+    checkout = Path(__file__).resolve().parent.parent / "policies" / _IN_PACK
+    if checkout.is_file():
+        return checkout
+    spec = importlib.util.find_spec("sovereign_guard_pack")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / _IN_PACK).is_file():
+            return Path(location) / _IN_PACK
+    return checkout
+
+
+CATALOGUE_PATH = _catalogue_path()
 
 PER_CUSTOMER = "per-customer"
 
@@ -43,6 +57,23 @@ class OfferQualification:
         return not (self.valid_until and day > self.valid_until)
 
 
+CAPABILITY_BEHAVIOURS = ("enforced", "needs-sse-s3-backend", "breaks-writes", "ignored")
+CONFIDENCES = ("verified", "transcribed", "inferred", "declared")
+
+
+@dataclass(frozen=True)
+class S3Capability:
+    """What one S3 control does on the offer's gateway, and how sure the catalogue is of it."""
+
+    name: str
+    observed: str
+    """One of CAPABILITY_BEHAVIOURS."""
+    verified_against: str
+    """The gateway software and version it was observed on (by tests/rgw), e.g. ceph-rgw 16.2.15."""
+    confidence: str
+    """About the offer: inferred until checked on the offer's own endpoint."""
+
+
 @dataclass(frozen=True)
 class S3Service:
     """The offer's S3-compatible object storage."""
@@ -51,6 +82,10 @@ class S3Service:
     addressing: str
     sse_modes: tuple[str, ...]
     status: str
+    gateway: str | None = None
+    """The gateway software (e.g. ceph-rgw), when known."""
+    gateway_confidence: str | None = None
+    capabilities: dict[str, S3Capability] = field(default_factory=dict)
 
     def endpoint(self, region: str) -> str:
         return self.endpoint_template.format(region=region.lower())
@@ -97,19 +132,31 @@ def _names(block: Any, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in (block or ()))
 
 
+def _s3_service(raw: dict[str, Any]) -> S3Service:
+    gateway = raw.get("gateway") or {}
+    return S3Service(
+        endpoint_template=raw["endpoint"],
+        addressing=raw["addressing"],
+        sse_modes=tuple(raw["sse"]),
+        status=raw["status"],
+        gateway=gateway.get("product"),
+        gateway_confidence=gateway.get("confidence"),
+        capabilities={
+            str(name): S3Capability(
+                name=str(name),
+                observed=str(cap["observed"]),
+                verified_against=str(cap["verified_against"]),
+                confidence=str(cap["confidence"]),
+            )
+            for name, cap in (raw.get("capabilities") or {}).items()
+        },
+    )
+
+
 def _offer(key: str, raw: dict[str, Any]) -> OfferProfile:
     qual = raw["qualification"]
     s3_raw = raw["services"].get("s3")
-    s3 = (
-        S3Service(
-            endpoint_template=s3_raw["endpoint"],
-            addressing=s3_raw["addressing"],
-            sse_modes=tuple(s3_raw["sse"]),
-            status=s3_raw["status"],
-        )
-        if isinstance(s3_raw, dict)
-        else None
-    )
+    s3 = _s3_service(s3_raw) if isinstance(s3_raw, dict) else None
     regions = raw["regions"]
     return OfferProfile(
         key=key,

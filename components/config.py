@@ -17,15 +17,22 @@ from pydantic.alias_generators import to_camel
 
 from .imported_keys import IMPORTED_KEYS
 from .key_specs import KeySpec
+from .kubernetes.settings import KubernetesConfig
 
 PROJECT = "sovereign-landing-zone"
 ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin")
+# Zones a stack adds only when something needs them: `cluster` holds the Kubernetes nodes.
+CLUSTER_ZONE = "cluster"
+ALL_ZONES: tuple[str, ...] = (*ZONES, CLUSTER_ZONE)
 ENVIRONMENTS = ("dev", "staging", "prod")
 DATA_CLASSES = ("public", "internal", "sensitive", "health")
 # Config keys read separately as Pulumi secrets; never copied into StackConfig.
-SECRET_KEYS = frozenset({"openstackApplicationCredentialSecret", "openstackPassword", IMPORTED_KEYS})
+CLUSTER_KUBECONFIG = "clusterKubeconfig"
+SECRET_KEYS = frozenset(
+    {"openstackApplicationCredentialSecret", "openstackPassword", IMPORTED_KEYS, CLUSTER_KUBECONFIG}
+)
 
-Zone = Literal["dmz", "app", "data", "admin"]
+Zone = Literal["dmz", "app", "data", "admin", "cluster"]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # S3 object lock caps a default retention at 100 years; no retention of ours is longer either.
@@ -142,6 +149,8 @@ class StackConfig(_Model):
     keys: tuple[KeySpec, ...] = ()
     """Encryption keys and their custody; parsed by key_specs.parse_key_specs, not by pydantic."""
     buckets: tuple[BucketConfig, ...] = ()
+    kubernetes: KubernetesConfig | None = None
+    """One Kubernetes cluster in the `cluster` zone, and its baseline (docs/kubernetes.md)."""
     name_prefix: str = Field(default="slz", pattern=r"^[a-z][a-z0-9-]{1,15}$")
     protect: CliBool = True
     """Protect stateful resources from deletion; turning it off is the explicit opt-in."""

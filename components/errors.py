@@ -1,8 +1,8 @@
-"""The one error type for bad stack configuration."""
+"""The program's one error type (components/): bad stack configuration, raised before any resource."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import pulumi
 
@@ -24,6 +24,20 @@ class ConfigError(pulumi.RunError, ValueError):
         self.allowed = allowed
         shown = REDACTED if secret else _show(value)
         super().__init__(f"config key '{key}': value {shown} is not allowed: {allowed}")
+
+    @classmethod
+    def from_setting(cls, error: SettingError) -> ConfigError:
+        """The ConfigError for a leaf package's setting error (s3hardening.S3SettingError)."""
+        return cls(error.key, error.value, error.allowed, secret=error.secret)
+
+
+class SettingError(Protocol):
+    """What a leaf package's bad-setting error carries; named here so errors.py imports none."""
+
+    key: str
+    value: Any
+    allowed: str
+    secret: bool
 
 
 def _show(value: Any) -> str:

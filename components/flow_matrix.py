@@ -11,7 +11,9 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from .config import ZONES, Flow, IpNetwork
+from review_tables import FLOW_MATRIX
+
+from .config import ALL_ZONES, ZONES, Flow, IpNetwork
 from .validation.flows import port_range, zone_or_cidr
 
 SSH = 22
@@ -40,11 +42,11 @@ class MatrixEntry:
 
     @property
     def source_zone(self) -> str | None:
-        return self.source if self.source in ZONES else None
+        return self.source if self.source in ALL_ZONES else None
 
     @property
     def destination_zone(self) -> str | None:
-        return self.destination if self.destination in ZONES else None
+        return self.destination if self.destination in ALL_ZONES else None
 
     @property
     def ports(self) -> str:
@@ -55,9 +57,8 @@ class MatrixEntry:
         return f"{self.port_min}-{self.port_max}"
 
     def as_row(self) -> dict[str, object]:
-        row = asdict(self)
-        row["ports"] = self.ports
-        return row
+        """The entry as a row of the declared flow-matrix table (review_tables.FLOW_MATRIX)."""
+        return FLOW_MATRIX.row(**asdict(self), ports=self.ports)
 
 
 def _entry(flow: Flow) -> MatrixEntry:
@@ -77,21 +78,29 @@ def build_flow_matrix(
     flows: Iterable[Flow],
     admin_cidrs: Iterable[IpNetwork],
     resolvers: Iterable[ipaddress.IPv4Address | ipaddress.IPv6Address],
+    zones: Iterable[str] = ZONES,
+    design: Iterable[MatrixEntry] = (),
 ) -> tuple[MatrixEntry, ...]:
-    """The whole matrix: the stack's flows, then the flows the design imposes."""
+    """The whole matrix: the stack's flows, then the flows the design imposes.
+
+    `zones` are the stack's zones (the four, plus `cluster` when it has one); `design` adds the
+    flows a component needs inside or between zones (e.g. the Kubernetes nodes'), justified.
+    """
+    zones = tuple(zones)
     entries = [_entry(flow) for flow in flows]
     entries += [
         MatrixEntry(str(cidr), "admin", "tcp", SSH, SSH, ADMIN_SSH_IN, "design") for cidr in admin_cidrs
     ]
     entries += [
         MatrixEntry("admin", zone, "tcp", SSH, SSH, ADMIN_SSH_OUT, "design")
-        for zone in ZONES
+        for zone in zones
         if zone != "admin"
     ]
     # The data zone has no route out, so it gets no resolver flow: Neutron's DHCP port answers it.
     for resolver in resolvers:
         prefix = f"{resolver}/{resolver.max_prefixlen}"
         entries += [
-            MatrixEntry(zone, prefix, "udp", 53, 53, DNS_OUT, "design") for zone in ZONES if zone != "data"
+            MatrixEntry(zone, prefix, "udp", 53, 53, DNS_OUT, "design") for zone in zones if zone != "data"
         ]
+    entries += design
     return tuple(dict.fromkeys(entries))

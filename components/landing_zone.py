@@ -12,10 +12,12 @@ from dataclasses import dataclass, replace
 
 import pulumi
 
+from review_tables import FLOW_MATRIX, KEY_CUSTODY
+
 from .bastion import Bastion, BastionArgs
 from .bastion_sshd import JumpTarget
 from .catalogue import OfferProfile, load_catalogue
-from .config import IpAddress, StackConfig, key
+from .config import ALL_ZONES, CLUSTER_KUBECONFIG, PROJECT, IpAddress, StackConfig, key
 from .errors import ConfigError
 from .flow_matrix import MatrixEntry, build_flow_matrix
 from .kms import (
@@ -24,6 +26,10 @@ from .kms import (
     check_imported_material,
     imported_material_from_config,
 )
+from .kubernetes.baseline import ClusterBaseline, ClusterBaselineArgs
+from .kubernetes.cluster import SovereignCluster
+from .kubernetes.flows import cluster_flows
+from .kubernetes.plan import ClusterPlan, kubeconfig_for_preview, plan_cluster, with_network
 from .network import SegmentedNetwork, SegmentedNetworkArgs
 from .object_storage import (
     Ec2CredentialArgs,
@@ -54,6 +60,7 @@ class LandingZonePlan:
     jump_targets: tuple[JumpTarget, ...]
     imported_material: Mapping[str, str]
     buckets: tuple[tuple[str, EncryptedBucketArgs], ...]
+    cluster: ClusterPlan | None = None
 
 
 def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
@@ -87,18 +94,22 @@ def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...
 
 def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
     offer = load_catalogue().offer(cfg.offer)
+    zones = tuple(z for z in ALL_ZONES if z in cfg.network.zones)
     dns = resolvers(cfg, offer)
     material = imported_material_from_config(cfg.keys) if cfg.keys else {}
     check_imported_material(cfg.keys, material)
     return LandingZonePlan(
         cfg=cfg,
         offer=offer,
-        matrix=build_flow_matrix(cfg.flows, cfg.admin_cidrs, dns),
+        matrix=build_flow_matrix(
+            cfg.flows, cfg.admin_cidrs, dns, zones, cluster_flows() if cfg.kubernetes else ()
+        ),
         dns=tuple(str(a) for a in dns),
         bastion_volume_type=bastion_volume_type(cfg, offer) if cfg.bastion else None,
         jump_targets=jump_targets(cfg),
         imported_material=material,
         buckets=_bucket_args(cfg),
+        cluster=plan_cluster(cfg, offer, f"{cfg.name_prefix}-k8s"),
     )
 
 
@@ -110,6 +121,8 @@ class LandingZone(pulumi.ComponentResource):
     keys: CustomerHeldKeys | None
     buckets: dict[str, EncryptedBucket]
     bastion: Bastion | None
+    cluster: SovereignCluster | None
+    baseline: ClusterBaseline | None
     flow_matrix: list[dict[str, object]]
     key_custody: list[dict[str, object]] | None
 
@@ -172,16 +185,61 @@ class LandingZone(pulumi.ComponentResource):
                 ),
                 child,
             )
+        self._kubernetes(name, plan, child)
         self.flow_matrix = self.network.flow_matrix
-        self.key_custody = self.keys.key_custody if self.keys else None
+        custody = [
+            *(self.keys.key_custody if self.keys else []),
+            *(self.cluster.key_custody if self.cluster else []),
+        ]
+        self.key_custody = custody or None
         self.register_outputs(
             {
                 "offer": self.offer.key,
                 "region": cfg.region,
                 "environment": cfg.environment,
-                "flow_matrix": self.flow_matrix,
-                "key_custody": self.key_custody,
+                FLOW_MATRIX.output: self.flow_matrix,
+                KEY_CUSTODY.output: self.key_custody,
                 "bucket_names": {k: b.bucket_name for k, b in self.buckets.items()},
                 "bastion_address": self.bastion.public_address if self.bastion else None,
+                "kubernetes_api": self.cluster.api_endpoint if self.cluster else None,
             }
+        )
+
+    def _kubernetes(self, name: str, plan: LandingZonePlan, child: pulumi.ResourceOptions) -> None:
+        """The cluster in the cluster zone, and its baseline once a kubeconfig exists."""
+        self.cluster = self.baseline = None
+        k8s = plan.cfg.kubernetes
+        if plan.cluster is None or k8s is None:
+            return
+        zone = "cluster"
+        self.cluster = SovereignCluster(
+            f"{name}-k8s",
+            with_network(
+                plan.cluster,
+                self.network.network_ids[zone],
+                self.network.subnet_ids[zone],
+                self.network.security_group_ids[zone],
+            ),
+            child,
+        )
+        # Magnum returns the kubeconfig; a self-managed cluster's is fetched through the bastion
+        # after the first run and set as the secret config clusterKubeconfig (docs/kubernetes.md).
+        configured = pulumi.Config(PROJECT).get_secret(CLUSTER_KUBECONFIG)
+        kubeconfig = self.cluster.kubeconfig or (kubeconfig_for_preview(configured) if configured else None)
+        if kubeconfig is None:
+            pulumi.log.info(
+                f"ClusterBaseline waits for the kubeconfig: set {key(CLUSTER_KUBECONFIG)} (secret) "
+                "once the cluster is up, then run again (docs/kubernetes.md)",
+                self,
+            )
+            return
+        self.baseline = ClusterBaseline(
+            f"{name}-k8s-baseline",
+            ClusterBaselineArgs(
+                kubeconfig=kubeconfig,
+                registries=k8s.registries,
+                namespaces=k8s.namespaces,
+                pod_security_version=k8s.pod_security_version,
+            ),
+            pulumi.ResourceOptions(parent=self, depends_on=[self.cluster]),
         )

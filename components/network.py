@@ -18,10 +18,17 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_openstack as openstack
 
-from .config import ZONES
+from review_tables import FLOW_MATRIX
+
+from .config import ALL_ZONES, CLUSTER_ZONE
 from .flow_matrix import MatrixEntry
 
-EDGE_ZONES = ("dmz", "app", "admin")
+# The cluster zone is on the edge router too: its nodes reach registries and the organisation's
+# KMS only through flows the stack declares, and administrators reach its API from the admin zone.
+EDGE_ZONES = ("dmz", "app", "admin", CLUSTER_ZONE)
+# Addresses .2 to .9 of the cluster zone stay out of DHCP: the API load balancer's VIP is fixed
+# there, so that the bastion's permitOpen and the docs can name it before anything exists.
+CLUSTER_RESERVED = 8
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class SegmentedNetworkArgs:
     """What the network is made of; every field comes from a validated StackConfig."""
 
     zones: Mapping[str, ipaddress.IPv4Network]
-    """One private, non-overlapping CIDR per zone (dmz, app, data, admin)."""
+    """One private, non-overlapping CIDR per zone (dmz, app, data, admin, and optionally cluster)."""
     matrix: tuple[MatrixEntry, ...]
     """The authorised flows; nothing else is opened."""
     external_network_id: str
@@ -50,11 +57,17 @@ class ZoneAddressing:
     pool_end: str
 
 
-def zone_addressing(cidr: ipaddress.IPv4Network) -> ZoneAddressing:
-    """.1 is the gateway, the last usable address the internal router; the pool is between."""
+def zone_addressing(cidr: ipaddress.IPv4Network, reserved: int = 0) -> ZoneAddressing:
+    """.1 is the gateway, the last usable address the internal router; the pool is between,
+    after `reserved` addresses kept for fixed use."""
     first = cidr.network_address + 1
     last = cidr.broadcast_address - 1
-    return ZoneAddressing(str(first), str(last), str(first + 1), str(last - 1))
+    return ZoneAddressing(str(first), str(last), str(first + 1 + reserved), str(last - 1))
+
+
+def cluster_api_address(cidr: ipaddress.IPv4Network) -> str:
+    """The fixed VIP of the Kubernetes API load balancer: .5 of the cluster zone (reserved)."""
+    return str(cidr.network_address + 5)
 
 
 def zones_linked_to_data(matrix: tuple[MatrixEntry, ...]) -> tuple[str, ...]:
@@ -63,7 +76,7 @@ def zones_linked_to_data(matrix: tuple[MatrixEntry, ...]) -> tuple[str, ...]:
         for e in matrix
         if "data" in (e.source, e.destination)
     }
-    return tuple(z for z in ZONES if z in linked and z != "data")
+    return tuple(z for z in ALL_ZONES if z in linked and z != "data")
 
 
 def _slug(text: str) -> str:
@@ -87,12 +100,16 @@ class SegmentedNetwork(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         data_links = zones_linked_to_data(args.matrix)
         data_cidr = args.zones["data"]
-        addressing = {zone: zone_addressing(args.zones[zone]) for zone in ZONES}
+        zones = [z for z in ALL_ZONES if z in args.zones]
+        addressing = {
+            zone: zone_addressing(args.zones[zone], CLUSTER_RESERVED if zone == CLUSTER_ZONE else 0)
+            for zone in zones
+        }
 
         networks: dict[str, openstack.networking.Network] = {}
         subnets: dict[str, openstack.networking.Subnet] = {}
         groups: dict[str, openstack.networking.SecGroup] = {}
-        for zone in ZONES:
+        for zone in zones:
             exposure = "public" if zone in args.exposed_zones else "private"
             tags = [f"zone:{zone}", f"exposure:{exposure}"]
             networks[zone] = openstack.networking.Network(
@@ -133,7 +150,7 @@ class SegmentedNetwork(pulumi.ComponentResource):
             external_network_id=args.external_network_id,
             opts=child,
         )
-        for zone in EDGE_ZONES:
+        for zone in (z for z in EDGE_ZONES if z in args.zones):
             openstack.networking.RouterInterface(
                 f"{name}-edge-{zone}-if", router_id=edge.id, subnet_id=subnets[zone].id, opts=child
             )
@@ -186,7 +203,7 @@ class SegmentedNetwork(pulumi.ComponentResource):
                 "security_group_ids": self.security_group_ids,
                 "edge_router_id": self.edge_router_id,
                 "internal_router_id": self.internal_router_id,
-                "flow_matrix": self.flow_matrix,
+                FLOW_MATRIX.output: self.flow_matrix,
             }
         )
 

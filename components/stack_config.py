@@ -22,6 +22,7 @@ from .imported_keys import IMPORTED_KEYS, imported_key_names
 from .key_specs import parse_key_specs
 from .validation.bastion import check_bastion
 from .validation.flows import check_flows
+from .validation.kubernetes import check_kubernetes
 from .validation.network import check_admin_cidrs, check_network
 from .validation.offer import check_endpoints, check_offer
 from .validation.resources import check_buckets
@@ -52,6 +53,7 @@ def parse_stack_config(
     check_endpoints(cfg, offer)
     check_bastion(cfg, offer)
     check_buckets(cfg)
+    check_kubernetes(cfg, offer)
     return cfg
 
 

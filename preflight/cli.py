@@ -55,7 +55,8 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="DIR",
-        help="policy pack directory; default: policies/",
+        help="policy pack directory; default: the project's policies/ when it holds a pack, "
+        "else the installed sovereign-guard pack",
     )
     p.add_argument(
         "--policy-config",

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from . import harden
+from .bucket_audit import audit_bucket
+from .buckets import bucket_exists, bucket_is_empty, delete_bucket
 from .client import make_client, translate
 from .errors import S3OperationError
-from .harden import CreateOutcome, Gap
+from .gaps import Gap
+from .harden import CreateOutcome, converge_bucket, create_hardened_bucket
 from .spec import BucketSpec
 from .validation import Endpoint
 
@@ -44,9 +46,10 @@ def _guard(target: Target, bucket: str, step: str, call: Callable[[Any], T]) -> 
         raise
     except Exception as exc:
         failed = getattr(exc, "hardening_step", None) or step
-        raise translate(
-            exc, endpoint=target.endpoint, bucket=bucket, step=failed, secrets=target.secrets
-        ) from None
+        safe = translate(exc, endpoint=target.endpoint, bucket=bucket, step=failed, secrets=target.secrets)
+    # Raised outside the except block: `from None` would only hide the original error, which may
+    # quote a credential, while keeping it reachable as __context__.
+    raise safe
 
 
 def create(target: Target, spec: BucketSpec, *, adopt_existing: bool = False) -> CreateOutcome:
@@ -59,7 +62,7 @@ def create(target: Target, spec: BucketSpec, *, adopt_existing: bool = False) ->
         target,
         spec.name,
         "create-bucket",
-        lambda c: harden.create_hardened_bucket(
+        lambda c: create_hardened_bucket(
             c,
             spec,
             region=target.region,
@@ -71,20 +74,20 @@ def create(target: Target, spec: BucketSpec, *, adopt_existing: bool = False) ->
 
 def update(target: Target, spec: BucketSpec) -> list[str]:
     """Re-apply every hardening step to an existing bucket and verify it by audit."""
-    return _guard(target, spec.name, "update", lambda c: harden.converge_bucket(c, spec))
+    return _guard(target, spec.name, "update", lambda c: converge_bucket(c, spec))
 
 
 def audit(target: Target, spec: BucketSpec) -> list[Gap]:
-    return _guard(target, spec.name, "audit", lambda c: harden.audit_bucket(c, spec))
+    return _guard(target, spec.name, "audit", lambda c: audit_bucket(c, spec))
 
 
 def exists(target: Target, bucket: str) -> bool:
-    return _guard(target, bucket, "head-bucket", lambda c: harden.bucket_exists(c, bucket))
+    return _guard(target, bucket, "head-bucket", lambda c: bucket_exists(c, bucket))
 
 
 def is_empty(target: Target, bucket: str) -> bool:
-    return _guard(target, bucket, "list-versions", lambda c: harden.bucket_is_empty(c, bucket))
+    return _guard(target, bucket, "list-versions", lambda c: bucket_is_empty(c, bucket))
 
 
 def delete(target: Target, bucket: str, *, force: bool = False) -> None:
-    _guard(target, bucket, "delete", lambda c: harden.delete_bucket(c, bucket, force=force))
+    _guard(target, bucket, "delete", lambda c: delete_bucket(c, bucket, force=force))

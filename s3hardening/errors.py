@@ -1,16 +1,33 @@
-"""Errors of the S3 hardening module.
+"""Errors of the S3 hardening module; this package imports nothing of the program's.
 
-Every message names the endpoint, the bucket and the step; none ever carries a credential. Errors
-about a bad setting subclass the project's ConfigError so that callers treat them as config.
+Every message names the endpoint, the bucket and the step; none ever carries a credential. A bad
+setting is an S3SettingError naming the key, the value and what is allowed: callers translate it
+into their own error type (components: ConfigError; statebackend: exit 2).
 """
 
 from __future__ import annotations
 
-from components.errors import ConfigError
+from typing import Any
+
+REDACTED = "<redacted secret>"
 
 
-class S3SettingError(ConfigError):
+class S3SettingError(ValueError):
     """A bucket name, endpoint or bucket setting that cannot be accepted (bad config, exit 2)."""
+
+    def __init__(self, key: str, value: Any, allowed: str, *, secret: bool = False) -> None:
+        self.key = key
+        self.value = REDACTED if secret else value
+        self.allowed = allowed
+        self.secret = secret
+        shown = REDACTED if secret else _show(value)
+        # The same wording as the program's ConfigError, so that a user reads one message shape.
+        super().__init__(f"config key '{key}': value {shown} is not allowed: {allowed}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 class EndpointNotApprovedError(S3SettingError):

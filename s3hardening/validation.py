@@ -8,8 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from components.catalogue import OfferCatalogue, load_catalogue
-
 from .errors import EndpointNotApprovedError, S3SettingError
 
 _NAME_CHARS = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
@@ -56,6 +54,8 @@ class Endpoint:
     """Why it is accepted: 'catalogue:<offer>', 'approved' or 'loopback'."""
     region: str | None = None
     """The catalogue region this endpoint serves, when it comes from the catalogue."""
+    country: str | None = None
+    """ISO 3166 code of that region's country, when the catalogue says."""
 
     @property
     def tls(self) -> bool:
@@ -99,34 +99,36 @@ def normalise_endpoint(url: object, *, key: str = "endpointUrl") -> tuple[str, s
     return (f"{scheme}://{shown}:{port}" if port else f"{scheme}://{shown}"), host, port
 
 
-def catalogue_endpoints(catalogue: OfferCatalogue | None = None) -> dict[str, tuple[str, str]]:
-    """Every S3 endpoint the catalogue knows: normalised URL -> (offer key, region)."""
-    catalogue = catalogue or load_catalogue()
-    found: dict[str, tuple[str, str]] = {}
-    for offer in catalogue.offers.values():
-        if offer.s3 is None or not offer.regions:
-            continue
-        for region in offer.regions:
-            url, _, _ = normalise_endpoint(offer.s3.endpoint(region))
-            found[url] = (offer.key, region)
-    return found
+@dataclass(frozen=True)
+class KnownEndpoint:
+    """An S3 endpoint that the caller's catalogue lists, with the offer and region it serves."""
+
+    url: str
+    offer: str
+    region: str
+    country: str | None = None
+    """ISO 3166 code of the region's country, when known."""
 
 
 def validate_endpoint(
     url: object,
     *,
+    known: Iterable[KnownEndpoint],
     approved: Iterable[str] = (),
     allow_loopback: bool = True,
     key: str = "endpointUrl",
-    catalogue: OfferCatalogue | None = None,
 ) -> Endpoint:
-    """Accept a catalogue endpoint, an explicitly approved one, or (for tests) a loopback one."""
+    """Accept a known (catalogue) endpoint, an explicitly approved one, or (for tests) a loopback one.
+
+    `known` comes from the caller (the program's catalogue view): this package reads no catalogue.
+    """
     norm, host, port = normalise_endpoint(url, key=key)
     loopback = is_loopback_host(host)
-    known = catalogue_endpoints(catalogue)
-    if norm in known:
-        offer, region = known[norm]
-        return Endpoint(norm, host, port, loopback, f"catalogue:{offer}", region)
+    for entry in known:
+        if normalise_endpoint(entry.url, key="catalogue")[0] == norm:
+            return Endpoint(
+                norm, host, port, loopback, f"catalogue:{entry.offer}", entry.region, entry.country
+            )
     approved_norm = {normalise_endpoint(a, key="approvedEndpoints")[0] for a in approved}
     if norm in approved_norm:
         return Endpoint(norm, host, port, loopback, "approved")

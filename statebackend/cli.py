@@ -1,4 +1,9 @@
-"""`python -m statebackend bootstrap|audit`: exit 0 ok, 1 gaps or failure, 2 bad usage."""
+"""`python -m statebackend bootstrap|audit`, with preflight's exit codes.
+
+0 clean; 1 gaps found or an S3 operation failed (endpoint down, credentials refused); 2 bad usage
+or config; 3 an unexpected internal error. This module loads neither pulumi nor grpc: it needs the
+catalogue's endpoints (components.object_storage_endpoints) and s3hardening only.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +15,17 @@ from typing import TextIO
 from urllib.parse import quote
 
 import s3hardening
-from components.errors import ConfigError
-from s3hardening.client import redact
+from components.catalogue import load_catalogue
+from components.object_storage_endpoints import catalogue_s3_endpoints
+from s3hardening.redaction import redact
 from s3hardening.spec import MAX_RETENTION_DAYS
+from statebackend.locality import require_eu_region
 
+# The same codes as preflight (preflight/cli.py), so that CI treats both tools alike.
 EXIT_OK = 0
 EXIT_FAIL = 1
 EXIT_USAGE = 2
+EXIT_CRASH = 3
 DEFAULT_NONCURRENT_DAYS = 90
 _ENV_SECRETS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 CONVERGE_EFFECTS = (
@@ -82,7 +91,9 @@ def state_bucket_spec(bucket: str, noncurrent_days: int) -> s3hardening.BucketSp
     """The state bucket: versioned, SSE-S3 by default, private, TLS-only, old versions expire."""
     # Checked here so that the error names the flag, not BucketSpec's wire key.
     if not 1 <= noncurrent_days <= MAX_RETENTION_DAYS:
-        raise ConfigError("--noncurrent-days", noncurrent_days, f"an integer from 1 to {MAX_RETENTION_DAYS}")
+        raise s3hardening.S3SettingError(
+            "--noncurrent-days", noncurrent_days, f"an integer from 1 to {MAX_RETENTION_DAYS}"
+        )
     return s3hardening.BucketSpec(
         name=bucket,
         encryption=s3hardening.SSE_S3,
@@ -116,7 +127,9 @@ def _region(args: argparse.Namespace, endpoint: s3hardening.Endpoint) -> str:
         return env
     if endpoint.loopback:
         return "us-east-1"
-    raise ConfigError("--region", None, "a region name (the endpoint is not in the catalogue)")
+    raise s3hardening.S3SettingError(
+        "--region", None, "a region name (the endpoint is not in the catalogue)"
+    )
 
 
 def _bootstrap(
@@ -198,11 +211,15 @@ def main(
 
     try:
         args = build_parser().parse_args(argv)
+        catalogue = load_catalogue()
+        known = catalogue_s3_endpoints(catalogue)
         endpoint = s3hardening.validate_endpoint(
             args.endpoint_url,
+            known=known,
             approved=[args.endpoint_url] if args.approve_endpoint else [],
             key="--endpoint-url",
         )
+        require_eu_region(endpoint, known, catalogue.eu_countries)
         spec = state_bucket_spec(
             s3hardening.validate_bucket_name(args.bucket, key="--bucket"), args.noncurrent_days
         )
@@ -216,7 +233,7 @@ def main(
         return _audit(target, spec, out)
     except _Usage as exc:
         return fail(EXIT_USAGE, str(exc))
-    except ConfigError as exc:
+    except s3hardening.S3SettingError as exc:
         # Approval only helps an https endpoint outside the catalogue, never plain http.
         hint = (
             " (or pass --approve-endpoint)" if isinstance(exc, s3hardening.EndpointNotApprovedError) else ""
@@ -227,4 +244,4 @@ def main(
     except KeyboardInterrupt:
         return fail(130, "interrupted")
     except Exception as exc:  # never a traceback: it could carry request details
-        return fail(EXIT_FAIL, f"unexpected {type(exc).__name__}; no secret is shown")
+        return fail(EXIT_CRASH, f"internal error: unexpected {type(exc).__name__}; no secret is shown")

@@ -14,7 +14,9 @@ from ..volumes import known_encrypted_volume_types, select_encrypted_volume_type
 from .flows import port_range
 
 # The zones the bastion guards: the admin zone is where it stands, not where it jumps.
-JUMP_ZONES: tuple[Zone, ...] = ("dmz", "app", "data")
+JUMP_ZONES: tuple[Zone, ...] = ("dmz", "app", "data", "cluster")
+# The Kubernetes API: the design opens it from the admin zone whenever the stack has a cluster.
+KUBE_API_PORT = 6443
 
 
 def bastion_volume_type(cfg: StackConfig, offer: OfferProfile) -> str:
@@ -44,9 +46,10 @@ def jump_targets(cfg: StackConfig) -> tuple[JumpTarget, ...]:
     for i, text in enumerate(cfg.bastion.permit_open):
         at = key(f"bastion.permitOpen[{i}]")
         target = _parse(at, text)
-        zone = next((z for z in JUMP_ZONES if target.address in cfg.network.zones[z]), None)
+        guarded = [z for z in JUMP_ZONES if z in cfg.network.zones]
+        zone = next((z for z in guarded if target.address in cfg.network.zones[z]), None)
         if zone is None:
-            zones = ", ".join(f"{z} {cfg.network.zones[z]}" for z in JUMP_ZONES)
+            zones = ", ".join(f"{z} {cfg.network.zones[z]}" for z in guarded)
             raise ConfigError(at, text, f"an address inside a zone the bastion guards ({zones})")
         if target.port != SSH and not _admin_flow_allows(cfg, zone, target.port):
             raise ConfigError(
@@ -73,6 +76,8 @@ def _parse(at: str, text: str) -> JumpTarget:
 
 
 def _admin_flow_allows(cfg: StackConfig, zone: str, port: int) -> bool:
+    if zone == "cluster" and port == KUBE_API_PORT and cfg.kubernetes is not None:
+        return True
     for flow in cfg.flows:
         if flow.source != "admin" or flow.to != zone or flow.protocol not in ("tcp", "any"):
             continue

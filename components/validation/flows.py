@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 
-from ..config import ZONES, Flow, IpNetwork, StackConfig, key
+from ..config import ALL_ZONES, Flow, IpNetwork, StackConfig, key
 from ..errors import ConfigError
 
 
 def zone_or_cidr(value: str) -> str | IpNetwork:
-    if value in ZONES:
+    if value in ALL_ZONES:
         return value
     try:
         return ipaddress.ip_network(value, strict=True)
@@ -26,8 +26,9 @@ def check_flows(cfg: StackConfig) -> None:
         at = f"flows[{i}]"
         src, dst = zone_or_cidr(flow.source), zone_or_cidr(flow.to)
         for field, end in (("from", src), ("to", dst)):
-            if isinstance(end, str) and end not in ZONES:
-                raise ConfigError(key(f"{at}.{field}"), end, f"a zone ({', '.join(ZONES)}) or a CIDR")
+            if isinstance(end, str) and end not in cfg.network.zones:
+                zones = ", ".join(z for z in ALL_ZONES if z in cfg.network.zones)
+                raise ConfigError(key(f"{at}.{field}"), end, f"a zone ({zones}) or a CIDR")
         for field, end in (("from", src), ("to", dst)):
             if not isinstance(end, str):
                 _check_outside_zones(cfg, f"{at}.{field}", end)

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
-from . import access, containers, data_protection, egress, encryption, hygiene, network, sovereignty
+from . import (
+    access,
+    containers,
+    data_protection,
+    egress,
+    encryption,
+    hygiene,
+    kubernetes_policies,
+    network,
+    sovereignty,
+)
 from .analysis_call import check_order
 from .framework import POLICIES, REGISTRY
 
@@ -28,6 +38,7 @@ ALL_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (
     *access.POLICIES,
     *containers.POLICIES,
     *data_protection.POLICIES,
+    *kubernetes_policies.POLICIES,
     hygiene.DISCLOSE,
     hygiene.DISCLOSE_STACK,
 )

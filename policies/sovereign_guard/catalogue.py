@@ -1,4 +1,4 @@
-"""The sovereign-offer catalogue (data/catalogue.yaml), read by path relative to this file.
+"""The pack's view of the sovereign-offer catalogue (data/catalogue.yaml), read by path relative to this file.
 
 The same file feeds the Pulumi program (components/catalogue.py), but the pack never imports the
 program: it stays publishable on its own. Only what the policies need is modelled here.
@@ -7,7 +7,7 @@ program: it stays publishable on its own. Only what the policies need is modelle
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ class Offer:
     """URL template with `{region}`, or None."""
     s3_sse: tuple[str, ...]
     encrypted_volume_types: tuple[str, ...]
+    s3_capabilities: dict[str, str] = field(default_factory=dict)
+    """S3 control name to what the offer's gateway does with it (enforced, ignored, ...)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,11 @@ def _offer(key: str, raw: dict[str, Any]) -> Offer:
         s3_endpoint=str(s3["endpoint"]) if isinstance(s3, dict) and s3.get("endpoint") else None,
         s3_sse=tuple(str(m) for m in s3.get("sse", ())) if isinstance(s3, dict) else (),
         encrypted_volume_types=_names(raw.get("encrypted_volume_types")),
+        s3_capabilities=(
+            {str(k): str((v or {}).get("observed", "")) for k, v in (s3.get("capabilities") or {}).items()}
+            if isinstance(s3, dict)
+            else {}
+        ),
     )
 
 

@@ -7,6 +7,7 @@ generated catalogue (docs/policies.md) and in `references_of(policy_name)`.
 Sources: SecNumCloud 3.2 (ANSSI, 8 March 2022); HDS referential 2024; ANSSI guides PA-022
 (secure administration), DAT-NT-007 (OpenSSH), TLS recommendations, cryptographic mechanisms
 guide v2.04. Where the pack is stricter than a text, the reference is labelled a project choice.
+Kubernetes: kubernetes_references.py (ANSSI-FT-082, the NSA/CISA Kubernetes Hardening Guidance).
 """
 
 from __future__ import annotations
@@ -25,9 +26,13 @@ class Reference:
     summary: str
     project_choice: bool = False
     """True when the pack requires more than the text does (stated as such everywhere)."""
+    second_hand: bool = False
+    """True when the clause number comes from a third-party transcription, not the original."""
 
     def label(self) -> str:
         text = f"{self.framework} {self.version} {self.clause}".replace("  ", " ").strip()
+        if self.second_hand:
+            text += " (numbering transcribed second-hand)"
         return f"{text} (project choice)" if self.project_choice else text
 
 
@@ -166,6 +171,22 @@ REFERENCES: dict[str, Reference] = {
         ),
     )
 }
+
+
+def _add(extra: tuple[Reference, ...]) -> None:
+    for ref in extra:
+        if ref.id in REFERENCES:
+            raise ValueError(f"duplicate reference id {ref.id}")
+        REFERENCES[ref.id] = ref
+
+
+def _kubernetes() -> tuple[Reference, ...]:
+    from .kubernetes_references import KUBERNETES_REFERENCES
+
+    return KUBERNETES_REFERENCES
+
+
+_add(_kubernetes())
 
 
 def check_ids(ids: tuple[str, ...]) -> tuple[Reference, ...]:

@@ -35,6 +35,8 @@ def test_same_facts_per_offer(key: str) -> None:
     assert ours.encrypted_volume_types == theirs.encrypted_volume_types
     assert (ours.s3.endpoint_template if ours.s3 else None) == theirs.s3_endpoint
     assert (ours.s3.sse_modes if ours.s3 else ()) == theirs.s3_sse
+    ours_caps = {k: c.observed for k, c in ours.s3.capabilities.items()} if ours.s3 else {}
+    assert ours_caps == theirs.s3_capabilities
 
 
 @pytest.mark.parametrize("key", sorted(PROGRAM.offers))

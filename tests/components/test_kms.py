@@ -396,7 +396,7 @@ def test_bad_imported_config_is_refused_without_echoing_it() -> None:
 
 def test_offline_marker_is_preflights_placeholder() -> None:
     from components.imported_keys import OFFLINE_PLACEHOLDER
-    from preflight.project import SECRET_PLACEHOLDER
+    from preflight.secure_config import SECRET_PLACEHOLDER
 
     assert OFFLINE_PLACEHOLDER == SECRET_PLACEHOLDER
 
@@ -450,7 +450,7 @@ def _plant_material(
     import preflight.program
     import preflight.run
     from preflight.program import PreviewMocks
-    from preflight.project import StackConfig, as_cli_string
+    from preflight.secure_config import RawStackConfig, as_cli_string
 
     real_load = preflight.run.load_stack_config
     real_run_stack = preflight.program.run_stack
@@ -458,7 +458,7 @@ def _plant_material(
     captured: list[Any] = []
     generated: dict[str, bytes] = {}
 
-    def load(project: Any, stack: str) -> StackConfig:
+    def load(project: Any, stack: str) -> RawStackConfig:
         config = real_load(project, stack)
         keys = json.loads(config.values[f"{NS}:keys"])
         for key in keys:
@@ -469,7 +469,7 @@ def _plant_material(
             f"{NS}:keys": as_cli_string(keys),
             f"{NS}:importedKeys": json.dumps(material),
         }
-        return StackConfig(
+        return RawStackConfig(
             config.stack, config.file, values, sorted({*config.secret_keys, f"{NS}:importedKeys"})
         )
 

@@ -67,7 +67,13 @@ def test_key_custody_table_never_holds_material() -> None:
     regs = record(stack_copy("prod"), stack="prod")
     (landing,) = [r for r in regs if r.type == "sovereign:landing:LandingZone"]
     table = landing.outputs["key_custody"]
-    assert {row["key"] for row in table} == {"health-objects", "audit-logs", "backups"}
+    assert {row["key"] for row in table} == {
+        "health-objects",
+        "audit-logs",
+        "backups",
+        # The cluster's Secrets key (components/kubernetes/encryption.py): KMS v2 in prod.
+        "slz-k8s-secrets-encryption",
+    }
     assert all(row["custody"] == "customer-held" for row in table)
     columns = {
         "key",

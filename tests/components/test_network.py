@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.config import ZONES
+from components.config import ALL_ZONES
 from tests.support import STACKS, Registration, record, stack_copy, wire
 
 SG = "openstack:networking/secGroup:SecGroup"
@@ -47,9 +47,10 @@ def regs(request: pytest.FixtureRequest) -> tuple[Registration, ...]:
 
 def test_every_stack_builds_the_whole_network(regs: tuple[Registration, ...]) -> None:
     types = [r.type for r in regs]
-    assert types.count("openstack:networking/network:Network") == 4
-    assert types.count("openstack:networking/subnet:Subnet") == 4
-    assert types.count(SG) == 4
+    # Both shipped stacks have a cluster zone beside the four required ones.
+    assert types.count("openstack:networking/network:Network") == len(ALL_ZONES)
+    assert types.count("openstack:networking/subnet:Subnet") == len(ALL_ZONES)
+    assert types.count(SG) == len(ALL_ZONES)
     assert types.count("openstack:networking/router:Router") == 2
     assert types.count("sovereign:network:SegmentedNetwork") == 1
     assert types.count(RULE) >= 10
@@ -127,7 +128,7 @@ def test_data_zone_unreachable_from_dmz_and_outside(regs: tuple[Registration, ..
         into_data = zone_of[inputs["securityGroupId"]] == "data" and inputs["direction"] == "ingress"
         if into_data:
             assert "remoteIpPrefix" not in inputs
-            assert zone_of[inputs["remoteGroupId"]] in ("app", "admin")
+            assert zone_of[inputs["remoteGroupId"]] in ("app", "admin", "cluster")
         from_data = zone_of[inputs["securityGroupId"]] == "data" and inputs["direction"] == "egress"
         assert not (from_data and "remoteIpPrefix" in inputs)
     # Routing: the data subnet is only on the internal router, which has no external gateway.
@@ -145,7 +146,7 @@ def test_data_zone_unreachable_from_dmz_and_outside(regs: tuple[Registration, ..
 
 def test_zone_cidrs_private_and_disjoint(regs: tuple[Registration, ...]) -> None:
     cidrs = [ipaddress.ip_network(i["cidr"]) for _, i in _of(regs, "openstack:networking/subnet:Subnet")]
-    assert len(cidrs) == len(ZONES)
+    assert len(cidrs) == len(ALL_ZONES)
     for i, a in enumerate(cidrs):
         assert a.is_private
         for b in cidrs[i + 1 :]:

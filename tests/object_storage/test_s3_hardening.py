@@ -8,7 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3hardening
-from s3hardening import harden
+from s3hardening import bucket_audit, buckets, harden
+from s3hardening.spec import PUBLIC_GRANTEES
 from tests.object_storage.conftest import (
     FAKE_KEY_ID,
     FAKE_SECRET,
@@ -30,7 +31,7 @@ ALL_GAPS_SSE_C_LOCKED = [
 
 
 def _target() -> s3hardening.Target:
-    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, approved=[INPROCESS_ENDPOINT])
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
     return s3hardening.Target(ep, INPROCESS_REGION)
 
 
@@ -196,7 +197,7 @@ def test_audit_that_finds_gaps_after_create_fails_closed(monkeypatch: pytest.Mon
     monkeypatch.setattr(client, "put_bucket_versioning", lambda **_: None)
     with pytest.raises(s3hardening.HardeningFailedError, match="VERSIONING_DISABLED"):
         harden.create_hardened_bucket(client, s3hardening.BucketSpec("state-1"), region=INPROCESS_REGION)
-    assert not harden.bucket_exists(client, "state-1")
+    assert not buckets.bucket_exists(client, "state-1")
 
 
 def test_delete_refuses_a_non_empty_bucket_unless_forced() -> None:
@@ -216,7 +217,7 @@ def test_delete_refuses_a_non_empty_bucket_unless_forced() -> None:
 
 
 def test_refused_credentials_name_the_endpoint_never_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, approved=[INPROCESS_ENDPOINT])
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
     target = s3hardening.Target(ep, INPROCESS_REGION, FAKE_KEY_ID, FAKE_SECRET)
 
     def refuse(**_: Any) -> None:
@@ -247,7 +248,7 @@ def test_refused_credentials_name_the_endpoint_never_the_key(monkeypatch: pytest
 
 
 def test_other_endpoint_errors_are_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
-    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, approved=[INPROCESS_ENDPOINT])
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
     target = s3hardening.Target(ep, INPROCESS_REGION, FAKE_KEY_ID, FAKE_SECRET)
     err = s3hardening.client.translate(
         _client_error("SlowDown", f"echo {FAKE_SECRET}"),
@@ -260,7 +261,7 @@ def test_other_endpoint_errors_are_redacted(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_endpoint_down_is_one_clear_error() -> None:
-    ep = s3hardening.validate_endpoint("http://127.0.0.1:1")
+    ep = s3hardening.validate_endpoint("http://127.0.0.1:1", known=())
     with pytest.raises(s3hardening.EndpointUnreachableError, match="unreachable"):
         s3hardening.audit(s3hardening.Target(ep, "us-east-1"), _locked_spec())
 
@@ -272,7 +273,7 @@ def test_converge_drops_public_acl_grants_and_keeps_the_others() -> None:
     c = target.client()
     acl = c.get_bucket_acl(Bucket="data-1")
     other = {"Grantee": {"Type": "CanonicalUser", "ID": "a" * 64}, "Permission": "READ"}
-    everyone = {"Grantee": {"Type": "Group", "URI": harden.PUBLIC_GRANTEES[0]}, "Permission": "READ"}
+    everyone = {"Grantee": {"Type": "Group", "URI": PUBLIC_GRANTEES[0]}, "Permission": "READ"}
     c.put_bucket_acl(
         Bucket="data-1",
         AccessControlPolicy={"Grants": [*acl["Grants"], other, everyone], "Owner": acl["Owner"]},
@@ -327,6 +328,6 @@ def test_a_read_the_audit_cannot_make_is_a_gap_never_clean(
         raise _client_error("AccessDenied", op=method)
 
     monkeypatch.setattr(client, method, denied)
-    gaps = harden.audit_bucket(client, spec)
+    gaps = bucket_audit.audit_bucket(client, spec)
     assert [g.code for g in gaps] == ["AUDIT_UNREADABLE"], gaps
     assert f"step '{step}'" in gaps[0].message and "AccessDenied" in gaps[0].message

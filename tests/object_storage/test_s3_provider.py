@@ -139,7 +139,9 @@ def test_read_reports_drift_as_changed_inputs() -> None:
     created = provider.create(props())
     assert created.outs is not None
     target = s3hardening.Target(
-        s3hardening.validate_endpoint(props()["endpointUrl"], approved=props()["approvedEndpoints"]),
+        s3hardening.validate_endpoint(
+            props()["endpointUrl"], known=(), approved=props()["approvedEndpoints"]
+        ),
         props()["region"],
         FAKE_KEY_ID,
         FAKE_SECRET,
@@ -176,7 +178,7 @@ def test_delete_refuses_non_empty_unless_force_destroy() -> None:
     )
     created = provider.create(p)
     target = s3hardening.Target(
-        s3hardening.validate_endpoint(p["endpointUrl"], approved=p["approvedEndpoints"]),
+        s3hardening.validate_endpoint(p["endpointUrl"], known=(), approved=p["approvedEndpoints"]),
         p["region"],
     )
     target.client().put_object(Bucket="health-data-1", Key="x", Body=b"1")
@@ -243,7 +245,7 @@ def test_refresh_then_up_restores_any_drift(kind: str, gap: str) -> None:
     created = provider.create(p)
     assert created.outs is not None
     target = s3hardening.Target(
-        s3hardening.validate_endpoint(p["endpointUrl"], approved=p["approvedEndpoints"]),
+        s3hardening.validate_endpoint(p["endpointUrl"], known=(), approved=p["approvedEndpoints"]),
         p["region"],
         FAKE_KEY_ID,
         FAKE_SECRET,
@@ -261,3 +263,22 @@ def test_refresh_then_up_restores_any_drift(kind: str, gap: str) -> None:
     again = provider.read(created.id, updated.outs or {})
     assert again.outs is not None and again.outs["auditGaps"] == []
     assert provider.diff(created.id, again.outs, p).changes is False
+
+
+def test_a_provider_pickled_before_the_split_still_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deployed stacks hold the provider pickled as components.object_storage.EncryptedBucketProvider
+    (where the class lived before the module split): that reference must keep resolving."""
+    monkeypatch.setattr(EncryptedBucketProvider, "__module__", "components.object_storage")
+    old_blob = dill.dumps(EncryptedBucketProvider(), protocol=pickle.DEFAULT_PROTOCOL, recurse=True)
+    monkeypatch.undo()
+    assert b"components.object_storage_provider" not in old_blob
+    assert type(dill.loads(old_blob)) is EncryptedBucketProvider
+
+
+def test_the_dynamic_wire_type_is_unchanged() -> None:
+    from components.object_storage_provider import DYNAMIC_TYPE, EncryptedBucketResource
+
+    # The policy pack (sovereignty.BUCKET_TYPE, packages.yaml) and preflight match on this string.
+    assert DYNAMIC_TYPE == "pulumi-python:dynamic/object_storage:EncryptedBucket"
+    registered = EncryptedBucketResource._resource_type_name  # type: ignore[attr-defined]
+    assert f"pulumi-python:{registered}" == DYNAMIC_TYPE

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import pytest
 
 import s3hardening
-from components.errors import REDACTED, ConfigError
-from s3hardening import harden
+from components.object_storage_endpoints import catalogue_s3_endpoints
+from s3hardening import REDACTED, S3SettingError
+from s3hardening.policy_statements import is_sse_c_deny, is_tls_deny
 from s3hardening.spec import SID_DENY_INSECURE, SID_DENY_NO_SSE_C, bucket_policy, bucket_policy_json
 from statebackend.cli import login_url
+
+# s3hardening reads no catalogue: the callers pass the catalogue's endpoints, as here.
+validate_endpoint = partial(s3hardening.validate_endpoint, known=catalogue_s3_endpoints())
 
 
 @pytest.mark.parametrize("name", ["abc", "state-prod-01", "a" * 63, "9lives"])
@@ -39,27 +44,27 @@ def test_valid_bucket_names(name: str) -> None:
     ],
 )
 def test_invalid_bucket_names_name_key_value_and_rule(name: object) -> None:
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(S3SettingError) as err:
         s3hardening.validate_bucket_name(name, key="bucketName")
     text = str(err.value)
     assert "bucketName" in text and repr(name) in text and "3 to 63 characters" in text
 
 
 def test_catalogue_endpoint_is_accepted_with_its_offer_and_region() -> None:
-    ep = s3hardening.validate_endpoint("https://s3.gra11.io.cloud.ovh.net/")
+    ep = validate_endpoint("https://s3.gra11.io.cloud.ovh.net/")
     assert ep.url == "https://s3.gra11.io.cloud.ovh.net"
     assert ep.source == "catalogue:ovh-public-cloud" and ep.region == "GRA11" and ep.tls
 
 
 def test_snc_catalogue_endpoint() -> None:
-    ep = s3hardening.validate_endpoint("https://s3-beta.eu-west-rbx-snc.cloud.snc.ovh.net:443")
+    ep = validate_endpoint("https://s3-beta.eu-west-rbx-snc.cloud.snc.ovh.net:443")
     assert ep.source == "catalogue:ovh-snc" and ep.url.endswith("cloud.snc.ovh.net")
 
 
 def test_unknown_endpoint_refused_unless_approved() -> None:
-    with pytest.raises(ConfigError, match="sovereign catalogue"):
-        s3hardening.validate_endpoint("https://s3.us-east-1.amazonaws.com")
-    ep = s3hardening.validate_endpoint("https://s3.example.org", approved=["https://S3.example.org/"])
+    with pytest.raises(S3SettingError, match="sovereign catalogue"):
+        validate_endpoint("https://s3.us-east-1.amazonaws.com")
+    ep = validate_endpoint("https://s3.example.org", approved=["https://S3.example.org/"])
     assert ep.source == "approved"
 
 
@@ -76,23 +81,23 @@ def test_unknown_endpoint_refused_unless_approved() -> None:
     ],
 )
 def test_bad_endpoints(url: str, needle: str) -> None:
-    with pytest.raises(ConfigError, match=needle):
-        s3hardening.validate_endpoint(url, approved=[])
+    with pytest.raises(S3SettingError, match=needle):
+        validate_endpoint(url, approved=[])
 
 
 def test_credentials_in_endpoint_url_are_never_echoed() -> None:
-    with pytest.raises(ConfigError) as err:
-        s3hardening.validate_endpoint("https://AKIAXX:s3cr3tvalue@s3.gra11.io.cloud.ovh.net")
+    with pytest.raises(S3SettingError) as err:
+        validate_endpoint("https://AKIAXX:s3cr3tvalue@s3.gra11.io.cloud.ovh.net")
     assert "s3cr3tvalue" not in str(err.value) and "AKIAXX" not in str(err.value)
     assert REDACTED in str(err.value)
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:9000", "http://localhost:9000", "http://[::1]:9"])
 def test_http_only_on_loopback(url: str) -> None:
-    ep = s3hardening.validate_endpoint(url)
+    ep = validate_endpoint(url)
     assert ep.loopback and ep.source == "loopback" and not ep.tls
-    with pytest.raises(ConfigError):
-        s3hardening.validate_endpoint(url, allow_loopback=False)
+    with pytest.raises(S3SettingError):
+        validate_endpoint(url, allow_loopback=False)
 
 
 def test_spec_defaults_are_hardened() -> None:
@@ -113,7 +118,7 @@ def test_spec_defaults_are_hardened() -> None:
     ],
 )
 def test_spec_validation_names_the_key(kwargs: dict, key: str) -> None:
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(S3SettingError) as err:
         s3hardening.BucketSpec("abc", **kwargs)
     assert err.value.key == key
 
@@ -158,9 +163,9 @@ def test_sse_c_policy_json_is_exactly_the_conditional_denies() -> None:
     ]
     # The audit recognises these statements, and would not take a deny-all for the SSE-C one.
     tls, ssec = doc["Statement"]
-    assert harden._is_tls_deny(tls) and harden._is_sse_c_deny(ssec)
-    assert not harden._is_sse_c_deny({k: v for k, v in ssec.items() if k != "Condition"})
-    assert not harden._is_tls_deny({k: v for k, v in tls.items() if k != "Condition"})
+    assert is_tls_deny(tls) and is_sse_c_deny(ssec)
+    assert not is_sse_c_deny({k: v for k, v in ssec.items() if k != "Condition"})
+    assert not is_tls_deny({k: v for k, v in tls.items() if k != "Condition"})
 
 
 def test_sse_s3_policy_json_has_the_tls_deny_only() -> None:
@@ -175,9 +180,9 @@ def test_no_policy_when_nothing_to_deny() -> None:
 
 
 def test_login_url_format() -> None:
-    ep = s3hardening.validate_endpoint("https://s3.gra11.io.cloud.ovh.net")
+    ep = validate_endpoint("https://s3.gra11.io.cloud.ovh.net")
     assert login_url("state-b", ep, "gra11") == (
         "s3://state-b?endpoint=https://s3.gra11.io.cloud.ovh.net&s3ForcePathStyle=true&region=gra11"
     )
-    local = s3hardening.validate_endpoint("http://127.0.0.1:9000")
+    local = validate_endpoint("http://127.0.0.1:9000")
     assert login_url("state-b", local, "us-east-1").endswith("&disableSSL=true")

@@ -33,10 +33,18 @@ def test_shipped_stacks_have_no_violation(preflight) -> None:
     report = json.loads(r.out)
     assert {s["stack"] for s in report["stacks"]} == {"dev", "prod"}
     for stack in report["stacks"]:
-        assert stack["violations"] == [], stack["stack"]
+        # The only finding: the pack cannot read a Kubernetes node's user data during a preview,
+        # since it holds the join token pulumi-random creates at `up` (docs/kubernetes.md).
+        for v in stack["violations"]:
+            assert v["enforcement"] == "advisory", (stack["stack"], v)
+            assert v["resource"]["type"] == "openstack:compute/instance:Instance", (stack["stack"], v)
+            assert "-k8s-" in v["resource"]["name"]
+            assert "userData can't be known during preview" in v["message"]
         assert stack["flowMatrix"]
         custody = {row["key"]: row["custody"] for row in stack["keyCustody"]}
-        assert custody and set(custody.values()) <= {"customer-held", "provider-kms"}
+        # dev's cluster keeps RKE2's local secretbox key: honestly provider-readable (internal data).
+        allowed = {"customer-held", "provider-kms", "provider-readable (control-plane disk)"}
+        assert custody and set(custody.values()) <= allowed
     prod = next(s for s in report["stacks"] if s["stack"] == "prod")
     assert {row["custody"] for row in prod["keyCustody"]} == {"customer-held"}
 
@@ -44,8 +52,9 @@ def test_shipped_stacks_have_no_violation(preflight) -> None:
 def test_markdown_shows_the_key_custody_table(preflight) -> None:
     r = preflight("--project-dir", REPO, "--stack", "prod", "--format", "markdown")
     assert r.code == 0, r.err
-    assert "Key custody (3 keys)" in r.out
+    assert "Key custody (4 keys)" in r.out
     assert "| `health-objects` | 1 | customer-held |" in r.out
+    assert "| `slz-k8s-secrets-encryption` | 1 | customer-held |" in r.out
 
 
 def test_each_insecure_resource_is_a_mandatory_violation(preflight) -> None:

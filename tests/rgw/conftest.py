@@ -1,15 +1,23 @@
-"""Session-scoped real RADOS Gateway. Missing Ceph binaries skip loudly, unless SLZ_REQUIRE_RGW=1
-(set by .ci/run): then they fail, so CI can never pass by silently skipping the gateway suite."""
+"""Session-scoped real RADOS Gateway, reached over https with the gateway's self-signed CA.
+
+A gateway that cannot start (binaries missing, or a daemon that does not come up) skips the RGW
+suite loudly, unless SLZ_REQUIRE_RGW=1 (set by .ci/run): then every RGW test fails, so CI can never
+pass by silently skipping the gateway suite.
+"""
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from tests.rgw.gateway import Gateway, GatewayUnavailable, RunningGateway, missing_binaries
+from tests.rgw.gateway import Gateway, RunningGateway
+
+SSE_C_KEY = b"rgw-test-key-0123456789abcdef-00"  # 32 bytes, a test key only
+OTHER_KEY = b"rgw-wrong-key-0123456789abcdef-0"
 
 
 def _required() -> bool:
@@ -18,14 +26,19 @@ def _required() -> bool:
 
 @pytest.fixture(scope="session")
 def rgw() -> Iterator[Gateway]:
-    if missing_binaries() and not _required():
-        pytest.skip(f"RGW SUITE SKIPPED: {GatewayUnavailable.__doc__} "
-                    f"missing={missing_binaries()} (set SLZ_REQUIRE_RGW=1 to make this a failure)")
+    running = RunningGateway()
     try:
-        with RunningGateway() as gateway:
-            yield gateway
-    except GatewayUnavailable as err:
-        pytest.fail(f"SLZ_REQUIRE_RGW=1 but {err}", pytrace=False)
+        gateway = running.__enter__()
+    except Exception as err:  # missing binaries, or a daemon that did not come up
+        if _required():
+            pytest.fail(f"SLZ_REQUIRE_RGW=1 but the Ceph RADOS Gateway did not start: {err}",
+                        pytrace=False)
+        pytest.skip(f"RGW SUITE SKIPPED: the Ceph RADOS Gateway did not start: {err} "
+                    "(set SLZ_REQUIRE_RGW=1 to make this a failure)")
+    try:
+        yield gateway
+    finally:
+        running.close()
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +52,21 @@ def rgw_env(rgw: Gateway) -> Iterator[None]:
     patch.undo()
 
 
-@pytest.fixture()
-def s3(rgw: Gateway, rgw_env: None):
+def _client(rgw: Gateway, url: str) -> Any:
     return boto3.client(
-        "s3", endpoint_url=rgw.https_endpoint, region_name="us-east-1",
+        "s3", endpoint_url=url, region_name="us-east-1",
         aws_access_key_id=rgw.access_key, aws_secret_access_key=rgw.secret_key,
-        verify=rgw.ca_bundle, config=Config(s3={"addressing_style": "path"}))
+        verify=rgw.ca_bundle if url.startswith("https") else None,
+        config=Config(s3={"addressing_style": "path"}))
+
+
+@pytest.fixture()
+def s3(rgw: Gateway, rgw_env: None) -> Any:
+    """The gateway over https (the only transport the project uses)."""
+    return _client(rgw, rgw.https_endpoint)
+
+
+@pytest.fixture()
+def s3_plain_http(rgw: Gateway, rgw_env: None) -> Any:
+    """The same gateway over plain http: only to show what the gateway refuses there."""
+    return _client(rgw, rgw.http_endpoint)

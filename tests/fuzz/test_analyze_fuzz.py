@@ -28,6 +28,7 @@ import preflight.process
 from preflight.pack import PackSession
 from tests.fuzz.analyze_cases import VOLUME, Base, judged_garbage, mutated
 from tests.fuzz.conftest import TALLY, budget, tally
+from tests.kubernetes import manifests as m
 from tests.policies.conftest import analyze_request, run, urn
 from tests.policies.pack_helpers import EXPLICIT, configure, pack_process
 
@@ -140,3 +141,21 @@ def test_the_oracle_reads_what_the_framework_prints_for_a_failed_check(
     lines = capfd.readouterr().err.splitlines()
     assert [m.groups() for line in lines if (m := FAILED_RE.match(line))] == [(name, urn(VOLUME, "probe"))]
     assert any(COULD_NOT in v for v in result.violations)
+
+
+POD_POLICIES = ("kubernetes-workload-disallow-privileged", "kubernetes-workload-require-non-root")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "known gap, found by this fuzz: the Kubernetes pod policies (kubernetes_podspec.py) answer "
+        "'sets no pod spec' (not applicable) when a field on the pod-spec path is not an object; "
+        "they should report that they cannot read it. Strict: remove the mark once fixed."
+    ),
+)
+def test_a_pod_spec_of_the_wrong_shape_is_reported(pack: PackSession) -> None:
+    props = {**m.hardened_deployment(), "spec": ["not", "an", "object"]}
+    _, response = analyze_one(pack, "kubernetes:apps/v1:Deployment", props, ())
+    silent = [p for p in POD_POLICIES if not reported(response, p)]
+    assert not silent, f"passed a Deployment whose spec is a list: {silent}"

@@ -8,12 +8,14 @@ and any properties in any way; `judged_garbage` gives one judged property a valu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
 
-from preflight.wire import UNKNOWN, secret
+from preflight.wire import SECRET_SIG_KEY, UNKNOWN, secret
+from tests.kubernetes import manifests as m
 from tests.policies.conftest import DEV_PROVIDER, HEALTH_BUCKET, HTTPS_IN
 
 OS_PROVIDER = "pulumi:providers:openstack"
@@ -137,8 +139,15 @@ BASES = [
         tuple(PROVIDER_SECRETS),
     ),
 ]
+# Kubernetes objects: the manifests the pod and object policies judge (pulumi-kubernetes wire inputs).
+K8S_BASES = [
+    Base("kubernetes:apps/v1:Deployment", m.hardened_deployment(), {}),
+    Base("kubernetes:core/v1:Pod", m.workload("kubernetes:core/v1:Pod", m.hardened_pod_spec()), {}),
+    Base("kubernetes:batch/v1:CronJob", m.workload("kubernetes:batch/v1:CronJob", m.hardened_pod_spec()), {}),
+]
 TYPES = sorted(
-    {b.type for b in BASES} | {"pulumi:providers:kubernetes", "aws:s3/bucket:Bucket", "sovereign:x:Y"}
+    {b.type for b in [*BASES, *K8S_BASES]}
+    | {"pulumi:providers:kubernetes", "aws:s3/bucket:Bucket", "sovereign:x:Y"}
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -218,7 +227,7 @@ def _numeric(text: str) -> bool:
 @st.composite
 def mutated(draw: st.DrawFn) -> tuple[Base, str, dict[str, Any]]:
     """A base request with its type and some properties mutated in any way."""
-    base = draw(st.sampled_from(BASES))
+    base = draw(st.sampled_from([*BASES, *K8S_BASES]))
     type_ = draw(
         st.one_of(
             st.just(base.type),
@@ -231,9 +240,39 @@ def mutated(draw: st.DrawFn) -> tuple[Base, str, dict[str, Any]]:
         st.lists(st.sampled_from([*props, "extra", "tags", "metadata"]), max_size=4, unique=True)
     ):
         props[key] = draw(values)
+    # Anywhere inside: a nested field (a container's securityContext, an ACL's read list...).
+    for _ in range(draw(st.integers(0, 3))):
+        inner = list(paths(props))
+        if inner:
+            props = replaced(props, draw(st.sampled_from(inner)), draw(values))
     if draw(st.booleans()) and draw(st.booleans()):
         props = draw(st.dictionaries(st.text(max_size=10), values, max_size=5))
     return base, type_, props
+
+
+def paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of every value nested in a mapping or a list (not the root), except a secret
+    envelope's signature: the engine refuses an unknown signature itself (inferred: its own
+    unmarshaling knows only its signatures), so no Analyze call carries one; pulumi-policy fails
+    the whole call on it, before any policy runs."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if key == SECRET_SIG_KEY:
+            continue
+        yield (*prefix, key)
+        yield from paths(item, (*prefix, key))
+
+
+def replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    """A copy of `value` with the value at `path` replaced (the original is left alone)."""
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: replaced(value[head], rest, new)}
+    copy = list(value)
+    copy[head] = replaced(copy[head], rest, new)
+    return copy
 
 
 @st.composite

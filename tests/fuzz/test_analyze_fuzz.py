@@ -27,7 +27,8 @@ from hypothesis import given
 import preflight.process
 from preflight.pack import PackSession
 from tests.fuzz.analyze_cases import VOLUME, Base, judged_garbage, mutated
-from tests.fuzz.conftest import budget, tally
+from tests.fuzz.conftest import TALLY, budget, tally
+from tests.kubernetes import manifests as m
 from tests.policies.conftest import analyze_request, run, urn
 from tests.policies.pack_helpers import EXPLICIT, configure, pack_process
 
@@ -91,8 +92,9 @@ def test_mutated_requests_never_crash_the_pack_and_every_failed_check_is_reporte
     for policy, where in failed:
         assert where in answers, where
         assert any(COULD_NOT in m for m in reported(answers[where], policy)), (policy, where)
-    tally(SUITE, f"checks that raised (each reported): {len(failed)}")
-    tally(SUITE, "crashes: 0")
+    # Summary lines, not cases: a crash or an unreported failure has already failed the test above.
+    TALLY[f"{SUITE}: checks that raised, each reported as a violation"] += len(failed)
+    TALLY[f"{SUITE}: crashes"] += 0
 
 
 def test_a_wrong_shaped_judged_property_is_reported_never_passed(pack: PackSession) -> None:
@@ -139,3 +141,21 @@ def test_the_oracle_reads_what_the_framework_prints_for_a_failed_check(
     lines = capfd.readouterr().err.splitlines()
     assert [m.groups() for line in lines if (m := FAILED_RE.match(line))] == [(name, urn(VOLUME, "probe"))]
     assert any(COULD_NOT in v for v in result.violations)
+
+
+POD_POLICIES = ("kubernetes-workload-disallow-privileged", "kubernetes-workload-require-non-root")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "known gap, found by this fuzz: the Kubernetes pod policies (kubernetes_podspec.py) answer "
+        "'sets no pod spec' (not applicable) when a field on the pod-spec path is not an object; "
+        "they should report that they cannot read it. Strict: remove the mark once fixed."
+    ),
+)
+def test_a_pod_spec_of_the_wrong_shape_is_reported(pack: PackSession) -> None:
+    props = {**m.hardened_deployment(), "spec": ["not", "an", "object"]}
+    _, response = analyze_one(pack, "kubernetes:apps/v1:Deployment", props, ())
+    silent = [p for p in POD_POLICIES if not reported(response, p)]
+    assert not silent, f"passed a Deployment whose spec is a list: {silent}"

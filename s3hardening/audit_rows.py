@@ -59,8 +59,13 @@ def _no_encryption(spec: BucketSpec) -> list[Gap]:
             notice(
                 "DEFAULT_ENCRYPTION_UNAVAILABLE",
                 "default encryption (SSE-S3) is not available on this endpoint (accepted: "
-                f"'{NO_DEFAULT_ENCRYPTION}'): an object written without SSE-C headers is stored "
-                "unencrypted by the gateway",
+                f"'{NO_DEFAULT_ENCRYPTION}'): "
+                + (
+                    "an object written without SSE-C headers would be stored unencrypted (the "
+                    "object audit reports any)"
+                    if spec.require_sse_c
+                    else "the objects of this SSE-S3 bucket are stored UNENCRYPTED at rest by the gateway"
+                ),
             )
         ]
     return [

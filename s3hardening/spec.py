@@ -51,7 +51,8 @@ class BucketSpec:
     versioning: bool = True
     """Keep every object version."""
     block_public_access: bool = True
-    """Public access block with all four flags."""
+    """Public access block with all four flags (BlockPublicAcls off only where the gateway refuses
+    every write with it and the config accepts that limit: write_probe.py)."""
     deny_insecure_transport: bool = True
     """Bucket policy statement denying any request with aws:SecureTransport false. Defence in
     depth only: Ceph RGW ignores that condition; TLS is enforced by accepting https endpoints only

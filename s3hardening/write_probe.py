@@ -49,11 +49,17 @@ def _can_write(client: Any, name: str) -> bool:
     return True
 
 
-def _has_default_retention(client: Any, name: str) -> bool:
+_NO_LOCK = frozenset({"ObjectLockConfigurationNotFoundError", "404"})
+
+
+def _may_lock_a_probe(client: Any, name: str) -> bool:
+    """True when a default retention is set, or when that cannot be known (then no probe)."""
     try:
         conf = client.get_object_lock_configuration(Bucket=name).get("ObjectLockConfiguration", {})
-    except ClientError:
-        return False  # no object lock configuration: nothing can lock the probe
+    except ClientError as exc:
+        code = error_code(exc)
+        # Not configured (AWS, moto and Ceph RGW answer this code, 404): nothing can lock it.
+        return not (code in _NO_LOCK or code.startswith("NoSuch"))
     return bool(conf.get("Rule", {}).get("DefaultRetention"))
 
 
@@ -69,7 +75,7 @@ def apply_public_access_block(client: Any, spec: BucketSpec) -> None:
     """Set the strongest public access block that leaves the bucket writable (see module doc)."""
     name = spec.name
     accepted = BLOCK_PUBLIC_ACLS_BREAKS_WRITES in spec.accepted_limits
-    if _has_default_retention(client, name):
+    if _may_lock_a_probe(client, name):
         keep = accepted and _current_block(client, name) == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES
         _put_block(client, name, PUBLIC_ACCESS_BLOCK_KEEPING_WRITES if keep else PUBLIC_ACCESS_BLOCK)
         return

@@ -126,3 +126,21 @@ def test_converge_of_a_retained_bucket_keeps_the_writable_block_without_a_probe(
     assert PROBE_KEY not in probes  # a probe would have been locked for a day
     block = rgw.get_public_access_block(Bucket="gw-lock")["PublicAccessBlockConfiguration"]
     assert block == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES
+
+
+def test_no_probe_where_the_lock_state_cannot_be_read() -> None:
+    """A probe that a retention might lock in is never written: unknown counts as retained."""
+    rgw = RgwLike(_client())
+    rgw.create_bucket(Bucket="gw-2", CreateBucketConfiguration={"LocationConstraint": INPROCESS_REGION})
+
+    def unreadable(**_: Any) -> None:
+        raise RgwLike._refuse("AccessDenied", 403, "GetObjectLockConfiguration")
+
+    rgw.get_object_lock_configuration = unreadable  # type: ignore[method-assign]
+    written: list[str] = []
+    rgw.put_object = lambda **kw: written.append(kw["Key"])  # type: ignore[method-assign]
+    from s3hardening.write_probe import apply_public_access_block
+
+    apply_public_access_block(rgw, _spec("gw-2", accepted_limits=BOTH))
+    assert written == []
+    assert rgw.get_public_access_block(Bucket="gw-2")["PublicAccessBlockConfiguration"] == PUBLIC_ACCESS_BLOCK

@@ -46,9 +46,10 @@ def _guard(target: Target, bucket: str, step: str, call: Callable[[Any], T]) -> 
         raise
     except Exception as exc:
         failed = getattr(exc, "hardening_step", None) or step
-        raise translate(
-            exc, endpoint=target.endpoint, bucket=bucket, step=failed, secrets=target.secrets
-        ) from None
+        safe = translate(exc, endpoint=target.endpoint, bucket=bucket, step=failed, secrets=target.secrets)
+    # Raised outside the except block: `from None` would only hide the original error, which may
+    # quote a credential, while keeping it reachable as __context__.
+    raise safe
 
 
 def create(target: Target, spec: BucketSpec, *, adopt_existing: bool = False) -> CreateOutcome:

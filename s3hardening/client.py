@@ -21,6 +21,7 @@ from botocore.exceptions import (
 )
 
 from .errors import CredentialsRejectedError, EndpointUnreachableError, S3OperationError
+from .redaction import redact
 from .validation import Endpoint
 
 AUTH_ERROR_CODES = frozenset(
@@ -71,13 +72,6 @@ def make_client(
         region_name=region,
     )
     return session.client("s3", endpoint_url=endpoint.url, config=client_config())
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    for value in secrets:
-        if value and len(value) >= 4:
-            text = text.replace(value, "<redacted>")
-    return text
 
 
 def error_code(exc: BaseException) -> str:

@@ -100,12 +100,16 @@ def create_hardened_bucket(
                 f"so far ({', '.join(outcome.steps) or 'none'}); run the audit"
             )
         )
-        raise HardeningFailedError(
+        failure = HardeningFailedError(
             f"bucket '{spec.name}': hardening failed at step '{step}': {cause}; {fate}",
             step=step,
             code=error_code(exc),
-        ) from exc
-    return outcome
+        )
+    else:
+        return outcome
+    # Raised outside the except block, unchained: the original error's text (a server message, a
+    # request) may quote a credential, and a traceback printer would show every chained error.
+    raise failure
 
 
 def _roll_back(client: Any, name: str) -> str:

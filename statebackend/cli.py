@@ -15,9 +15,11 @@ from typing import TextIO
 from urllib.parse import quote
 
 import s3hardening
+from components.catalogue import load_catalogue
 from components.object_storage_endpoints import catalogue_s3_endpoints
-from s3hardening.client import redact
+from s3hardening.redaction import redact
 from s3hardening.spec import MAX_RETENTION_DAYS
+from statebackend.locality import require_eu_region
 
 # The same codes as preflight (preflight/cli.py), so that CI treats both tools alike.
 EXIT_OK = 0
@@ -247,12 +249,15 @@ def main(
 
     try:
         args = build_parser().parse_args(argv)
+        catalogue = load_catalogue()
+        known = catalogue_s3_endpoints(catalogue)
         endpoint = s3hardening.validate_endpoint(
             args.endpoint_url,
-            known=catalogue_s3_endpoints(),
+            known=known,
             approved=[args.endpoint_url] if args.approve_endpoint else [],
             key="--endpoint-url",
         )
+        require_eu_region(endpoint, known, catalogue.eu_countries)
         spec = state_bucket_spec(
             s3hardening.validate_bucket_name(args.bucket, key="--bucket"),
             args.noncurrent_days,

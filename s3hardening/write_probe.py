@@ -7,11 +7,12 @@ BlockPublicAcls, the gateway has that defect: with limits.BLOCK_PUBLIC_ACLS_BREA
 the flag stays off (IgnorePublicAcls still makes the gateway ignore public ACLs); otherwise the
 full block is restored and GatewayLimitError names the key that accepts it.
 
-A probe is written only where it cannot outlive the call: a bucket without an object-lock default
-retention (a new bucket gets its retention in a later step). On a retained bucket the current block
-is kept as it is when it already has the accepted shape, since a probe would be locked in. A write
-refused with and without BlockPublicAcls is not this defect (rights, a policy): the full block stays
-and nothing is decided here.
+A bucket that already has the accepted shape (BlockPublicAcls off, the other three on) keeps it
+without a probe, so an update never blocks writes for a moment; to re-check after a gateway upgrade,
+take the limit out of the config. A probe is written only where it cannot outlive the call: a bucket
+without an object-lock default retention (a new bucket gets its retention in a later step); an
+unreadable lock state counts as retained. A write refused with and without BlockPublicAcls is not
+this defect (rights, a policy): the full block stays and nothing is decided here.
 """
 
 from __future__ import annotations
@@ -75,9 +76,11 @@ def apply_public_access_block(client: Any, spec: BucketSpec) -> None:
     """Set the strongest public access block that leaves the bucket writable (see module doc)."""
     name = spec.name
     accepted = BLOCK_PUBLIC_ACLS_BREAKS_WRITES in spec.accepted_limits
+    before = _current_block(client, name)
+    if accepted and before == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES:
+        return  # decided when it was created: no full block, so no write outage, on each update
     if _may_lock_a_probe(client, name):
-        keep = accepted and _current_block(client, name) == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES
-        _put_block(client, name, PUBLIC_ACCESS_BLOCK_KEEPING_WRITES if keep else PUBLIC_ACCESS_BLOCK)
+        _put_block(client, name, PUBLIC_ACCESS_BLOCK)
         return
     _put_block(client, name, PUBLIC_ACCESS_BLOCK)
     if _can_write(client, name):
@@ -89,5 +92,8 @@ def apply_public_access_block(client: Any, spec: BucketSpec) -> None:
         _put_block(client, name, PUBLIC_ACCESS_BLOCK)
         return
     if not accepted:
-        _put_block(client, name, PUBLIC_ACCESS_BLOCK)
+        # A bucket that was writable with the flag off stays so (the error says why); any other
+        # gets the full block back (a new bucket is then rolled back by the caller).
+        restore = before if before == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES else PUBLIC_ACCESS_BLOCK
+        _put_block(client, name, restore)
         raise GatewayLimitError(BLOCK_PUBLIC_ACLS_BREAKS_WRITES, step=STEP, code="AccessDenied")

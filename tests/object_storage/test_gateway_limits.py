@@ -144,3 +144,23 @@ def test_no_probe_where_the_lock_state_cannot_be_read() -> None:
     apply_public_access_block(rgw, _spec("gw-2", accepted_limits=BOTH))
     assert written == []
     assert rgw.get_public_access_block(Bucket="gw-2")["PublicAccessBlockConfiguration"] == PUBLIC_ACCESS_BLOCK
+
+
+def test_an_update_never_blocks_writes_of_a_bucket_that_was_writable() -> None:
+    rgw = RgwLike(_client())
+    create_hardened_bucket(rgw, _spec(accepted_limits=BOTH), region=INPROCESS_REGION)
+    blocks: list[dict[str, bool]] = []
+    real = rgw.put_public_access_block
+
+    def watch(**kwargs: Any) -> Any:
+        blocks.append(kwargs["PublicAccessBlockConfiguration"])
+        return real(**kwargs)
+
+    rgw.put_public_access_block = watch  # type: ignore[method-assign]
+    converge_bucket(rgw, _spec(accepted_limits=BOTH))
+    assert blocks == []  # the accepted shape is kept: not even a moment of the full block
+    # Limit taken out of the config: re-checked, refused, and the bucket is left writable.
+    with pytest.raises(s3hardening.GatewayLimitError):
+        converge_bucket(rgw, _spec(accepted_limits=frozenset({NO_DEFAULT_ENCRYPTION})))
+    block = rgw.get_public_access_block(Bucket="gw-1")["PublicAccessBlockConfiguration"]
+    assert block == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES

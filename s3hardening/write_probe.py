@@ -86,14 +86,13 @@ def apply_public_access_block(client: Any, spec: BucketSpec) -> None:
     if _can_write(client, name):
         return
     _put_block(client, name, PUBLIC_ACCESS_BLOCK_KEEPING_WRITES)
+    # A bucket that was writable with the flag off stays so; any other gets the full block back.
+    restore = before if before == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES else PUBLIC_ACCESS_BLOCK
     if not _can_write(client, name):
         # Refused either way: not this defect (rights, or a policy; moto applies a conditional
-        # Deny to every put). Nothing to decide here: keep the strongest block.
-        _put_block(client, name, PUBLIC_ACCESS_BLOCK)
+        # Deny to every put). Nothing to decide here.
+        _put_block(client, name, restore)
         return
     if not accepted:
-        # A bucket that was writable with the flag off stays so (the error says why); any other
-        # gets the full block back (a new bucket is then rolled back by the caller).
-        restore = before if before == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES else PUBLIC_ACCESS_BLOCK
-        _put_block(client, name, restore)
+        _put_block(client, name, restore)  # a new bucket is then rolled back by the caller
         raise GatewayLimitError(BLOCK_PUBLIC_ACLS_BREAKS_WRITES, step=STEP, code="AccessDenied")

@@ -147,8 +147,10 @@ def test_no_probe_where_the_lock_state_cannot_be_read() -> None:
 
 
 def test_an_update_never_blocks_writes_of_a_bucket_that_was_writable() -> None:
+    # No TLS Deny here: moto would apply it to the probe whatever its condition.
     rgw = RgwLike(_client())
-    create_hardened_bucket(rgw, _spec(accepted_limits=BOTH), region=INPROCESS_REGION)
+    create_hardened_bucket(rgw, _spec(accepted_limits=BOTH, deny_insecure_transport=False),
+                           region=INPROCESS_REGION)
     blocks: list[dict[str, bool]] = []
     real = rgw.put_public_access_block
 
@@ -157,10 +159,11 @@ def test_an_update_never_blocks_writes_of_a_bucket_that_was_writable() -> None:
         return real(**kwargs)
 
     rgw.put_public_access_block = watch  # type: ignore[method-assign]
-    converge_bucket(rgw, _spec(accepted_limits=BOTH))
+    converge_bucket(rgw, _spec(accepted_limits=BOTH, deny_insecure_transport=False))
     assert blocks == []  # the accepted shape is kept: not even a moment of the full block
     # Limit taken out of the config: re-checked, refused, and the bucket is left writable.
     with pytest.raises(s3hardening.GatewayLimitError):
-        converge_bucket(rgw, _spec(accepted_limits=frozenset({NO_DEFAULT_ENCRYPTION})))
+        converge_bucket(rgw, _spec(accepted_limits=frozenset({NO_DEFAULT_ENCRYPTION}),
+                                   deny_insecure_transport=False))
     block = rgw.get_public_access_block(Bucket="gw-1")["PublicAccessBlockConfiguration"]
     assert block == PUBLIC_ACCESS_BLOCK_KEEPING_WRITES

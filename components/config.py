@@ -33,6 +33,8 @@ SECRET_KEYS = frozenset(
 )
 
 Zone = Literal["dmz", "app", "data", "admin", "cluster"]
+# s3hardening.GATEWAY_LIMITS (tests/components keep the two lists equal).
+GatewayLimit = Literal["no-default-encryption", "block-public-acls-breaks-writes"]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # S3 object lock caps a default retention at 100 years; no retention of ours is longer either.
@@ -125,6 +127,10 @@ class BucketConfig(_Model):
     noncurrent_version_days: int | None = Field(default=90, ge=1, le=MAX_RETENTION_DAYS)
     force_destroy: StrictBool = False
     """The explicit, named opt-in to let a delete empty a non-empty bucket."""
+    accepted_gateway_limits: tuple[GatewayLimit, ...] = ()
+    """S3 controls the offer's gateway cannot apply, accepted by the organisation: the hardening
+    then uses the best control the gateway offers and every audit shows the limit
+    (docs/key-custody.md, "What is enforced, by whom")."""
 
 
 class StackConfig(_Model):

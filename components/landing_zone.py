@@ -82,6 +82,7 @@ def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...
             object_lock=ObjectLockArgs(days=bucket.object_lock_days) if bucket.object_lock_days else None,
             noncurrent_version_days=bucket.noncurrent_version_days,
             force_destroy=bucket.force_destroy,
+            accepted_gateway_limits=bucket.accepted_gateway_limits,
             protect=cfg.protect,
         )
         try:

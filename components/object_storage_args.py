@@ -79,7 +79,8 @@ class EncryptedBucketArgs:
     block_public_access: bool = True
     """Public access block with all four flags."""
     deny_insecure_transport: bool = True
-    """Bucket policy denying requests without TLS."""
+    """Bucket policy denying requests without TLS (defence in depth: Ceph RGW ignores it; the
+    https-only endpoint is what enforces TLS)."""
     object_lock: ObjectLockArgs | None = None
     """Object lock; None means none, except logs buckets, which get COMPLIANCE 180 days."""
     noncurrent_version_days: int | None = 90
@@ -92,3 +93,6 @@ class EncryptedBucketArgs:
     """Override the catalogue endpoint; must be in the catalogue or in approved_endpoints."""
     approved_endpoints: tuple[str, ...] = field(default_factory=tuple)
     """Endpoints outside the catalogue that the organisation approved explicitly."""
+    accepted_gateway_limits: tuple[str, ...] = field(default_factory=tuple)
+    """Gateway limits the organisation accepts (s3hardening.GATEWAY_LIMITS), e.g.
+    no-default-encryption on an endpoint without an SSE-S3 backend; reported by every audit."""

@@ -129,6 +129,12 @@ def props_failures(props: Mapping[str, Any]) -> list[ConfigError]:
             None,
             f"object lock with at least {LOG_MIN_RETENTION_DAYS} days for logs buckets (SecNumCloud 12.6.c)",
         )
+    limits = props.get("acceptedGatewayLimits")
+    if _known(limits):
+        try:
+            s3hardening.validate_limits(limits if isinstance(limits, (list, tuple)) else str(limits))
+        except s3hardening.S3SettingError as exc:
+            errors.append(ConfigError.from_setting(exc))
     days = props.get("noncurrentVersionDays")
     if isinstance(days, float) and days.is_integer():
         days = int(days)
@@ -202,6 +208,8 @@ def args_to_props(args: EncryptedBucketArgs, endpoint_url: str) -> dict[str, Any
         props["objectLock"] = {"mode": lock.mode, "days": lock.days}
     if args.approved_endpoints:
         props["approvedEndpoints"] = list(args.approved_endpoints)
+    if args.accepted_gateway_limits:
+        props["acceptedGatewayLimits"] = list(args.accepted_gateway_limits)
     return props
 
 

@@ -28,7 +28,7 @@ DYNAMIC_TYPE = f"pulumi-python:dynamic/{DYNAMIC_MODULE}:{DYNAMIC_NAME}"
 REPLACE_KEYS = ("bucketName", "endpointUrl", "region")
 # Output only: False after a refresh that found any audit gap; diff() then plans an update.
 HARDENED_KEY = "hardened"
-_NOT_INPUTS = frozenset({"__provider", "arn", "auditGaps", HARDENED_KEY})
+_NOT_INPUTS = frozenset({"__provider", "arn", "auditGaps", "auditNotices", HARDENED_KEY})
 
 
 def _int(value: Any) -> int | None:
@@ -56,6 +56,7 @@ def _spec(props: Mapping[str, Any]) -> s3hardening.BucketSpec:
             s3hardening.ObjectLock(mode=lock["mode"], days=_int(lock["days"]) or 0) if lock else None
         ),
         noncurrent_version_days=_int(props.get("noncurrentVersionDays")),
+        accepted_limits=s3hardening.validate_limits(props.get("acceptedGatewayLimits") or ()),
     )
 
 
@@ -91,7 +92,6 @@ _DRIFT = {
     "PUBLIC_ACCESS_BLOCK_MISSING": ("blockPublicAccess", False),
     "PUBLIC_ACCESS_BLOCK_INCOMPLETE": ("blockPublicAccess", False),
     "POLICY_TLS_NOT_ENFORCED": ("denyInsecureTransport", False),
-    "POLICY_SSE_C_NOT_ENFORCED": ("encryption", s3hardening.SSE_S3),
     # Lock off means a bucket created without it: only a replace can switch it on. A lock that is
     # on but lost its default retention is fixed in place (through `hardened`), never replaced.
     "OBJECT_LOCK_DISABLED": ("objectLock", None),
@@ -131,7 +131,8 @@ class EncryptedBucketProvider(dyn.ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         spec = spec_from_props({**props, "bucketName": props.get("bucketName") or id_})
-        gaps = s3hardening.audit(target_from_props({**props, "bucketName": spec.name}), spec)
+        found = s3hardening.report(target_from_props({**props, "bucketName": spec.name}), spec)
+        gaps = found.gaps
         if any(g.code == "BUCKET_MISSING" for g in gaps):
             return dyn.ReadResult(id_="", outs={})
         outs = _outs(props)
@@ -140,6 +141,8 @@ class EncryptedBucketProvider(dyn.ResourceProvider):
                 key, value = _DRIFT[gap.code]
                 outs[key] = value
         outs["auditGaps"] = [g.code for g in gaps]
+        # Accepted gateway limits and the bounds of the object sample: shown, never drift.
+        outs["auditNotices"] = [n.code for n in found.notices]
         outs[HARDENED_KEY] = not gaps
         return dyn.ReadResult(id_=id_, outs=outs)
 

@@ -6,7 +6,7 @@ this package creates no client and opens no connection; every operation builds i
 boto3 client from a Target (endpoint, region, optional keys).
 """
 
-from .api import Target, audit, create, delete, exists, is_empty, update
+from .api import Target, audit, create, delete, exists, is_empty, report, update
 from .errors import (
     REDACTED,
     BucketExistsError,
@@ -18,29 +18,44 @@ from .errors import (
     S3OperationError,
     S3SettingError,
 )
-from .gaps import Gap
+from .gaps import AuditReport, Gap
 from .harden import CreateOutcome
+from .limits import (
+    BLOCK_PUBLIC_ACLS_BREAKS_WRITES,
+    GATEWAY_LIMITS,
+    NO_DEFAULT_ENCRYPTION,
+    GatewayLimitError,
+    validate_limits,
+)
 from .spec import SSE_C, SSE_S3, BucketSpec, ObjectLock, bucket_policy
+from .sse_c import CustomerKey, SseCObjects
 from .validation import Endpoint, KnownEndpoint, validate_bucket_name, validate_endpoint
 
 __all__ = [
+    "BLOCK_PUBLIC_ACLS_BREAKS_WRITES",
+    "GATEWAY_LIMITS",
+    "NO_DEFAULT_ENCRYPTION",
     "REDACTED",
     "SSE_C",
     "SSE_S3",
+    "AuditReport",
     "BucketExistsError",
     "BucketNotEmptyError",
     "BucketSpec",
     "CreateOutcome",
     "CredentialsRejectedError",
+    "CustomerKey",
     "Endpoint",
     "EndpointNotApprovedError",
     "EndpointUnreachableError",
     "Gap",
+    "GatewayLimitError",
     "HardeningFailedError",
     "KnownEndpoint",
     "ObjectLock",
     "S3OperationError",
     "S3SettingError",
+    "SseCObjects",
     "Target",
     "audit",
     "bucket_policy",
@@ -48,7 +63,9 @@ __all__ = [
     "delete",
     "exists",
     "is_empty",
+    "report",
     "update",
     "validate_bucket_name",
     "validate_endpoint",
+    "validate_limits",
 ]

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .bucket_audit import audit_bucket
+from .bucket_audit import audit_bucket, audit_report
 from .buckets import bucket_exists, bucket_is_empty, delete_bucket
 from .client import make_client, translate
 from .errors import S3OperationError
-from .gaps import Gap
+from .gaps import AuditReport, Gap
 from .harden import CreateOutcome, converge_bucket, create_hardened_bucket
 from .spec import BucketSpec
 from .validation import Endpoint
@@ -78,7 +78,13 @@ def update(target: Target, spec: BucketSpec) -> list[str]:
 
 
 def audit(target: Target, spec: BucketSpec) -> list[Gap]:
+    """The gaps only: what makes the bucket not hardened as the spec asks."""
     return _guard(target, spec.name, "audit", lambda c: audit_bucket(c, spec))
+
+
+def report(target: Target, spec: BucketSpec) -> AuditReport:
+    """The gaps and the notices (accepted gateway limits, the bounds of the object sample)."""
+    return _guard(target, spec.name, "audit", lambda c: audit_report(c, spec))
 
 
 def exists(target: Target, bucket: str) -> bool:

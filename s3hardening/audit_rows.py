@@ -2,8 +2,9 @@
 
 A row says how to read the setting (one S3 call), which error codes mean "not configured" and what
 that gap is, when the spec asks for the setting, and how to judge an answer. The rows are in the
-order of their gaps in a report. To audit differently (for example a setting an endpoint does not
-offer), pass audit_bucket other rows, built with dataclasses.replace from these.
+order of their gaps in a report; USAGE_ROWS (transport, stored objects) follow them. To audit
+differently (for example a setting an endpoint does not offer), pass audit_bucket other rows,
+built with dataclasses.replace from these.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from .gaps import Gap
+from .gaps import Gap, notice
+from .limits import ACCEPT_KEYS, BLOCK_PUBLIC_ACLS_BREAKS_WRITES, NO_DEFAULT_ENCRYPTION
+from .object_audit import audit_sse_c_objects
 from .policy_statements import is_public_allow, is_sse_c_deny, is_tls_deny
 from .spec import LIFECYCLE_RULE_ID, PUBLIC_ACCESS_BLOCK, PUBLIC_GRANTEES, BucketSpec
+from .validation import is_loopback_host
 
 Judge = Callable[[Any, BucketSpec], list[Gap]]
 
@@ -48,8 +53,34 @@ class AuditRow:
 # --- judges: each mirrors one configuration step --------------------------------------------
 
 
-def _encryption(answer: Any, _spec: BucketSpec) -> list[Gap]:
+def _no_encryption(spec: BucketSpec) -> list[Gap]:
+    if NO_DEFAULT_ENCRYPTION in spec.accepted_limits:
+        return [
+            notice(
+                "DEFAULT_ENCRYPTION_UNAVAILABLE",
+                "default encryption (SSE-S3) is not available on this endpoint (accepted: "
+                f"'{NO_DEFAULT_ENCRYPTION}'): "
+                + (
+                    "an object written without SSE-C headers would be stored unencrypted (the "
+                    "object audit reports any)"
+                    if spec.require_sse_c
+                    else "the objects of this SSE-S3 bucket are stored UNENCRYPTED at rest by the gateway"
+                ),
+            )
+        ]
+    return [
+        Gap(
+            "ENCRYPTION_MISSING",
+            "no default encryption (expected SSE-S3 AES256); if the endpoint has no SSE-S3 "
+            f"backend, accept '{NO_DEFAULT_ENCRYPTION}' in {ACCEPT_KEYS}",
+        )
+    ]
+
+
+def _encryption(answer: Any, spec: BucketSpec) -> list[Gap]:
     rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+    if not rules:
+        return _no_encryption(spec)  # Ceph RGW answers an empty configuration, not NotFound
     algos = {r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm") for r in rules}
     if "AES256" in algos:
         return []
@@ -64,12 +95,27 @@ def _versioning(answer: Any, _spec: BucketSpec) -> list[Gap]:
     return [Gap("VERSIONING_DISABLED", f"versioning is {status or 'off'}, expected Enabled")]
 
 
-def _public_access_block(answer: Any, _spec: BucketSpec) -> list[Gap]:
+def _public_access_block(answer: Any, spec: BucketSpec) -> list[Gap]:
     conf = answer.get("PublicAccessBlockConfiguration", {})
     off = sorted(k for k in PUBLIC_ACCESS_BLOCK if not conf.get(k))
     if not off:
         return []
-    return [Gap("PUBLIC_ACCESS_BLOCK_INCOMPLETE", f"public access block off: {', '.join(off)}")]
+    if off == ["BlockPublicAcls"] and BLOCK_PUBLIC_ACLS_BREAKS_WRITES in spec.accepted_limits:
+        return [
+            notice(
+                "BLOCK_PUBLIC_ACLS_OFF",
+                "BlockPublicAcls is off because this endpoint refuses every PutObject with it on "
+                f"(accepted: '{BLOCK_PUBLIC_ACLS_BREAKS_WRITES}'); IgnorePublicAcls makes the "
+                "gateway ignore public ACLs, and the ACL audit reports any public grant",
+            )
+        ]
+    hint = (
+        f"; if the endpoint refuses writes with BlockPublicAcls, accept "
+        f"'{BLOCK_PUBLIC_ACLS_BREAKS_WRITES}' in {ACCEPT_KEYS}"
+        if off == ["BlockPublicAcls"]
+        else ""
+    )
+    return [Gap("PUBLIC_ACCESS_BLOCK_INCOMPLETE", f"public access block off: {', '.join(off)}{hint}")]
 
 
 def _acl(answer: Any, _spec: BucketSpec) -> list[Gap]:
@@ -89,16 +135,20 @@ def _statements(statements: list[dict[str, Any]], spec: BucketSpec) -> list[Gap]
         gaps.append(
             Gap(
                 "POLICY_TLS_NOT_ENFORCED",
-                "no bucket policy statement denies requests without TLS (aws:SecureTransport false)",
+                "no bucket policy statement denies requests without TLS (aws:SecureTransport "
+                "false); defence in depth where the gateway evaluates it (Ceph RGW does not)",
             )
         )
-    if spec.require_sse_c and not any(is_sse_c_deny(s) for s in statements):
-        gaps.append(
-            Gap(
-                "POLICY_SSE_C_NOT_ENFORCED",
-                "no bucket policy statement denies PutObject without SSE-C headers",
+    for s in statements:
+        if is_sse_c_deny(s):
+            gaps.append(
+                Gap(
+                    "POLICY_SSE_C_DENY_BRICKS_WRITES",
+                    f"statement {s.get('Sid', '(no Sid)')!r} denies PutObject when the SSE-C header "
+                    "is absent: Ceph RGW then refuses every put, SSE-C or not; update the bucket to "
+                    "remove it (SSE-C is enforced by the client and this audit)",
+                )
             )
-        )
     for s in statements:
         if is_public_allow(s):
             gaps.append(Gap("POLICY_PUBLIC", f"statement {s.get('Sid', '(no Sid)')!r} allows everyone"))
@@ -153,6 +203,20 @@ def _lifecycle(answer: Any, spec: BucketSpec) -> list[Gap]:
             f"'{LIFECYCLE_RULE_ID}', {spec.noncurrent_version_days} days)",
         )
     ]
+
+
+def _transport(endpoint_url: Any, _spec: BucketSpec) -> list[Gap]:
+    url = str(endpoint_url or "")
+    if url.startswith("https://"):
+        return []
+    if is_loopback_host(urlsplit(url).hostname or ""):
+        return []  # a local test endpoint, the only plain http validation accepts (callers say so)
+    return [Gap("TRANSPORT_NOT_TLS", f"{url} is not https: requests and keys cross the network in clear")]
+
+
+def _sse_c_objects(answer: Any, _spec: BucketSpec) -> list[Gap]:
+    gaps, notices = answer
+    return [Gap(code, text) for code, text in gaps] + [notice(code, text) for code, text in notices]
 
 
 def _judged_empty(judge: Judge) -> Callable[[BucketSpec], list[Gap]]:
@@ -220,5 +284,28 @@ AUDIT_ROWS: tuple[AuditRow, ...] = (
         when_missing=_judged_empty(_lifecycle),
         missing_codes=frozenset({"NoSuchLifecycleConfiguration"}),
         applies=lambda spec: spec.noncurrent_version_days is not None,
+    ),
+)
+
+# How the bucket is reached and used, which no configuration step sets: the transport the client
+# talks, and what was stored. Their `step` names the check, not a configure.STEPS entry.
+USAGE_ROWS: tuple[AuditRow, ...] = (
+    AuditRow(
+        # No gateway we target enforces aws:SecureTransport (Ceph RGW ignores it): TLS is what
+        # the client talks, and only https endpoints pass config validation.
+        step="endpoint",
+        what="transport",
+        read=lambda c, _b: c.meta.endpoint_url,
+        judge=_transport,
+        when_missing=None,
+    ),
+    AuditRow(
+        # No bucket policy can require SSE-C on Ceph RGW: check what was stored (a bounded sample).
+        step="sse-c-objects",
+        what="stored objects (SSE-C sample)",
+        read=lambda c, b: audit_sse_c_objects(c, b),
+        judge=_sse_c_objects,
+        when_missing=None,
+        applies=lambda spec: spec.require_sse_c,
     ),
 )

@@ -12,10 +12,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .audit_rows import AUDIT_ROWS, AuditRow
+from .audit_rows import AUDIT_ROWS, USAGE_ROWS, AuditRow
 from .buckets import bucket_exists
 from .client import error_code
-from .gaps import Gap
+from .gaps import AuditReport, Gap
 from .spec import BucketSpec
 
 _MISSING = object()
@@ -53,20 +53,37 @@ def audit_setting(row: AuditRow, client: Any, spec: BucketSpec) -> list[Gap]:
     return row.judge(answer, spec)
 
 
-def audit_bucket(client: Any, spec: BucketSpec, rows: Sequence[AuditRow] = AUDIT_ROWS) -> list[Gap]:
-    """Every gap between the bucket and the spec; never raises for an absent configuration.
+def audit_report(
+    client: Any,
+    spec: BucketSpec,
+    rows: Sequence[AuditRow] = AUDIT_ROWS,
+    usage_rows: Sequence[AuditRow] = USAGE_ROWS,
+) -> AuditReport:
+    """Every gap between the bucket and the spec, and every notice; never raises for an absent
+    configuration.
 
     Transport and credential failures (endpoint down, keys refused) still raise: they say nothing
-    about the bucket. `rows` lets a caller audit a subset or a variant (a row per setting).
+    about the bucket. `rows` lets a caller audit a subset or a variant (a row per setting);
+    `usage_rows` are the checks of transport and stored objects (audit_rows.USAGE_ROWS).
     """
     name = spec.name
     try:
         if not bucket_exists(client, name):
-            return [Gap("BUCKET_MISSING", f"bucket '{name}' does not exist")]
+            return AuditReport([Gap("BUCKET_MISSING", f"bucket '{name}' does not exist")])
     except ClientError as exc:
-        return [Gap("BUCKET_UNREADABLE", f"bucket '{name}' cannot be read ({error_code(exc)})")]
-    gaps: list[Gap] = []
-    for row in rows:
+        return AuditReport([Gap("BUCKET_UNREADABLE", f"bucket '{name}' cannot be read ({error_code(exc)})")])
+    found: list[Gap] = []
+    for row in (*rows, *usage_rows):
         if row.applies(spec):
-            gaps.extend(audit_setting(row, client, spec))
-    return gaps
+            found.extend(audit_setting(row, client, spec))
+    return AuditReport.of(found)
+
+
+def audit_bucket(
+    client: Any,
+    spec: BucketSpec,
+    rows: Sequence[AuditRow] = AUDIT_ROWS,
+    usage_rows: Sequence[AuditRow] = USAGE_ROWS,
+) -> list[Gap]:
+    """The gaps only (what makes a bucket not hardened); notices are in audit_report."""
+    return audit_report(client, spec, rows, usage_rows).gaps

@@ -8,21 +8,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .client import error_code
+from .limits import NO_DEFAULT_ENCRYPTION, UNSUPPORTED_CODES, GatewayLimitError
 from .spec import (
-    PUBLIC_ACCESS_BLOCK,
     PUBLIC_GRANTEES,
     BucketSpec,
     bucket_policy_json,
     encryption_configuration,
     lifecycle_configuration,
 )
+from .write_probe import apply_public_access_block
 
 
 def _step_public_access_block(client: Any, spec: BucketSpec) -> None:
     if spec.block_public_access:
-        client.put_public_access_block(
-            Bucket=spec.name, PublicAccessBlockConfiguration=dict(PUBLIC_ACCESS_BLOCK)
-        )
+        apply_public_access_block(client, spec)
     else:
         ignore_missing(lambda: client.delete_public_access_block(Bucket=spec.name))
 
@@ -38,9 +37,18 @@ def _step_acl(client: Any, spec: BucketSpec) -> None:
 
 
 def _step_encryption(client: Any, spec: BucketSpec) -> None:
-    client.put_bucket_encryption(
-        Bucket=spec.name, ServerSideEncryptionConfiguration=encryption_configuration()
-    )
+    # Decided by the endpoint's answer: a gateway without an SSE-S3 backend (Ceph RGW by default)
+    # answers 400 InvalidArgument. Only an accepted limit lets hardening go on without it.
+    try:
+        client.put_bucket_encryption(
+            Bucket=spec.name, ServerSideEncryptionConfiguration=encryption_configuration()
+        )
+    except ClientError as exc:
+        code = error_code(exc)
+        if code not in UNSUPPORTED_CODES:
+            raise
+        if NO_DEFAULT_ENCRYPTION not in spec.accepted_limits:
+            raise GatewayLimitError(NO_DEFAULT_ENCRYPTION, step="encryption", code=code) from None
 
 
 def _step_policy(client: Any, spec: BucketSpec) -> None:
@@ -108,14 +116,24 @@ def apply_configuration(client: Any, spec: BucketSpec, applied: list[str] | None
     """Converge an existing bucket to the spec (idempotent); return the steps applied.
 
     Steps are appended to `applied` as they succeed, so a caller knows how far a failed run got.
-    Raises the underlying error of the first failing step, with its name in `hardening_step`.
+    Raises the underlying error of the first failing step, with its name in `hardening_step`;
+    gateway limits the spec does not accept are collected into one GatewayLimitError at the end.
     """
     applied = [] if applied is None else applied
+    # A gateway limit does not stop the run at once: the later steps still add their controls, and
+    # the error raised at the end names every limit to accept, not only the first one met.
+    limit: GatewayLimitError | None = None
     for name, step in STEPS:
         try:
             step(client, spec)
+        except GatewayLimitError as exc:
+            exc.hardening_step = name  # type: ignore[attr-defined]
+            limit = exc if limit is None else limit.joined(exc)
+            continue
         except Exception as exc:
             exc.hardening_step = name  # type: ignore[attr-defined]
             raise
         applied.append(name)
+    if limit is not None:
+        raise limit
     return applied

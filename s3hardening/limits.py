@@ -36,16 +36,22 @@ UNSUPPORTED_CODES = frozenset({"InvalidArgument", "NotImplemented", "InvalidRequ
 
 
 class GatewayLimitError(S3OperationError):
-    """The gateway cannot apply a control, and the config did not accept that limit."""
+    """The gateway cannot apply one or more controls, and the config did not accept those limits."""
 
-    def __init__(self, limit: str, *, step: str, code: str = "") -> None:
-        self.limit = limit
+    def __init__(self, *limits: str, step: str, code: str = "") -> None:
+        self.limits = limits
+        names = ", ".join(f"'{name}'" for name in limits)
         super().__init__(
-            f"{GATEWAY_LIMITS[limit]}; this bucket is not hardened as asked. If the organisation "
-            f"accepts this, add '{limit}' to {ACCEPT_KEYS}",
+            "; ".join(GATEWAY_LIMITS[name] for name in limits)
+            + f"; this bucket is not hardened as asked. If the organisation accepts this, add {names} "
+            f"to {ACCEPT_KEYS}",
             step=step,
             code=code,
         )
+
+    def joined(self, other: GatewayLimitError) -> GatewayLimitError:
+        """One error naming both errors' limits (the first one's step), so a user fixes all at once."""
+        return GatewayLimitError(*self.limits, *other.limits, step=self.step, code=self.code)
 
 
 def validate_limits(values: Iterable[object], *, key: str = "acceptedGatewayLimits") -> frozenset[str]:

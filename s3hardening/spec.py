@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import S3SettingError
+from .limits import validate_limits
 from .validation import validate_bucket_name
 
 SSE_S3 = "SSE-S3"
@@ -17,6 +18,9 @@ MAX_RETENTION_DAYS = 36500
 
 # Statement ids are stable: the audit finds our statements by Sid and by content.
 SID_DENY_INSECURE = "DenyInsecureTransport"
+# Earlier releases also put a "Deny PutObject when the SSE-C header is Null" statement. Ceph RGW
+# 16.2 then refuses EVERY put, with or without SSE-C (tests/rgw/test_access.py): no release puts
+# it any more, and the audit reports one it finds (POLICY_SSE_C_DENY_BRICKS_WRITES).
 SID_DENY_NO_SSE_C = "DenyPutObjectWithoutSseC"
 SSE_C_HEADER_KEY = "s3:x-amz-server-side-encryption-customer-algorithm"
 
@@ -41,18 +45,25 @@ class BucketSpec:
     name: str
     """Bucket name (S3 rules, no dots)."""
     encryption: str = SSE_S3
-    """SSE-S3 (provider keys), or SSE-C (customer key per request; the bucket default stays
-    SSE-S3 and a bucket policy refuses PutObject without SSE-C headers)."""
+    """SSE-S3 (provider keys), or SSE-C (customer key per request, sent by the client,
+    s3hardening.sse_c; the audit checks a sample of stored objects; the bucket default stays SSE-S3
+    where the endpoint offers it)."""
     versioning: bool = True
     """Keep every object version."""
     block_public_access: bool = True
-    """Public access block with all four flags."""
+    """Public access block with all four flags (BlockPublicAcls off only where the gateway refuses
+    every write with it and the config accepts that limit: write_probe.py)."""
     deny_insecure_transport: bool = True
-    """Bucket policy statement denying any request with aws:SecureTransport false."""
+    """Bucket policy statement denying any request with aws:SecureTransport false. Defence in
+    depth only: Ceph RGW ignores that condition; TLS is enforced by accepting https endpoints only
+    (validation.py) and checked by the audit."""
     object_lock: ObjectLock | None = None
     """Object lock with default retention; needs a bucket created with object lock."""
     noncurrent_version_days: int | None = 90
     """Expire noncurrent versions after this many days; None keeps them forever."""
+    accepted_limits: frozenset[str] = frozenset()
+    """Gateway limits (limits.GATEWAY_LIMITS) the config accepts: where the endpoint cannot apply a
+    control, hardening goes on with the best one it offers and the audit shows a notice."""
 
     def __post_init__(self) -> None:
         validate_spec(self)
@@ -65,6 +76,7 @@ class BucketSpec:
 def validate_spec(spec: BucketSpec) -> None:
     """Raise S3SettingError (naming the wire key) when the spec is inconsistent."""
     validate_bucket_name(spec.name)
+    validate_limits(spec.accepted_limits)
     if spec.encryption not in ENCRYPTION_MODES:
         raise S3SettingError("encryption", spec.encryption, f"one of {', '.join(ENCRYPTION_MODES)}")
     lock = spec.object_lock
@@ -103,17 +115,6 @@ def bucket_policy(spec: BucketSpec, partition: str = "aws") -> dict[str, Any] | 
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}},
             }
         )
-    if spec.require_sse_c:
-        statements.append(
-            {
-                "Sid": SID_DENY_NO_SSE_C,
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:PutObject",
-                "Resource": f"{bucket_arn}/*",
-                "Condition": {"Null": {SSE_C_HEADER_KEY: "true"}},
-            }
-        )
     if not statements:
         return None
     return {"Version": "2012-10-17", "Statement": statements}
@@ -141,8 +142,9 @@ def lifecycle_configuration(spec: BucketSpec) -> dict[str, Any] | None:
 
 
 def encryption_configuration() -> dict[str, Any]:
-    # SSE-S3 is the bucket default in every mode: an object that reaches the bucket without SSE-C
-    # headers (a policy gap, a provider that ignores bucket policies) is still encrypted at rest.
+    # SSE-S3 is the bucket default in every mode: an object that reaches an SSE-C bucket without
+    # SSE-C headers (a client that bypassed s3hardening.sse_c) is still encrypted at rest, where
+    # the endpoint has an SSE-S3 backend (limits.NO_DEFAULT_ENCRYPTION where it has none).
     return {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
 
 
@@ -158,3 +160,7 @@ PUBLIC_GRANTEES = (
     "http://acs.amazonaws.com/groups/global/AllUsers",
     "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 )
+
+# The strongest block a gateway with BLOCK_PUBLIC_ACLS_BREAKS_WRITES keeps writable: public ACLs
+# can still be set, but IgnorePublicAcls makes the gateway ignore them (tests/rgw/test_access.py).
+PUBLIC_ACCESS_BLOCK_KEEPING_WRITES = {**PUBLIC_ACCESS_BLOCK, "BlockPublicAcls": False}

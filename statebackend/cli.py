@@ -78,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
             default=DEFAULT_NONCURRENT_DAYS,
             help=f"expire noncurrent state versions after N days (default {DEFAULT_NONCURRENT_DAYS})",
         )
+        cmd.add_argument(
+            "--accept-gateway-limit",
+            action="append",
+            default=[],
+            choices=sorted(s3hardening.GATEWAY_LIMITS),
+            metavar="LIMIT",
+            help="accept a control the endpoint cannot apply (repeatable): "
+            + "; ".join(f"{k}: {v}" for k, v in s3hardening.GATEWAY_LIMITS.items())
+            + ". The audit shows each accepted limit that applies",
+        )
         if name == "bootstrap":
             cmd.add_argument(
                 "--converge-existing",
@@ -87,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def state_bucket_spec(bucket: str, noncurrent_days: int) -> s3hardening.BucketSpec:
+def state_bucket_spec(
+    bucket: str, noncurrent_days: int, accepted_limits: Sequence[str] = ()
+) -> s3hardening.BucketSpec:
     """The state bucket: versioned, SSE-S3 by default, private, TLS-only, old versions expire."""
     # Checked here so that the error names the flag, not BucketSpec's wire key.
     if not 1 <= noncurrent_days <= MAX_RETENTION_DAYS:
@@ -102,6 +114,7 @@ def state_bucket_spec(bucket: str, noncurrent_days: int) -> s3hardening.BucketSp
         deny_insecure_transport=True,
         object_lock=None,
         noncurrent_version_days=noncurrent_days,
+        accepted_limits=s3hardening.validate_limits(accepted_limits, key="--accept-gateway-limit"),
     )
 
 
@@ -167,10 +180,10 @@ def _bootstrap(
         how = "existed already and was left unchanged (nothing to converge)"
         expiry = "noncurrent versions expire"
     url = login_url(spec.name, target.endpoint, target.region)
+    notices = s3hardening.report(target, spec).notices
+    out.write(f"statebackend: {where} {how}; audit clean: {_summary(notices, target, expiry)}.\n")
+    _write_findings(out, notices, "notice")
     out.write(
-        f"statebackend: {where} {how}; audit clean: "
-        f"versioning, default encryption SSE-S3 (AES256), public access blocked, TLS-only policy, "
-        f"{expiry}.\n"
         "\n"
         "Log in to this backend (the state stays on the sovereign endpoint, never in Pulumi Cloud);"
         " the CLI reads the same AWS_* credentials:\n"
@@ -186,15 +199,40 @@ def _bootstrap(
     return EXIT_OK
 
 
+def _summary(notices: Sequence[s3hardening.Gap], target: s3hardening.Target, expiry: str) -> str:
+    """What is in place, as the audit found it: an accepted gateway limit is said, never hidden."""
+    codes = {n.code for n in notices}
+    encryption = (
+        "default encryption NOT available on this endpoint (accepted)"
+        if "DEFAULT_ENCRYPTION_UNAVAILABLE" in codes
+        else "default encryption SSE-S3 (AES256)"
+    )
+    public = (
+        "public access blocked (BlockPublicAcls off, public ACLs ignored; accepted)"
+        if "BLOCK_PUBLIC_ACLS_OFF" in codes
+        else "public access blocked"
+    )
+    # The policy's aws:SecureTransport Deny is defence in depth (Ceph RGW ignores it): TLS comes
+    # from the endpoint being https, which validation requires everywhere but on loopback.
+    tls = "TLS-only (https endpoint) with a TLS-only policy" if target.endpoint.tls else "TLS-only policy"
+    return f"versioning, {encryption}, {public}, {tls}, {expiry}"
+
+
+def _write_findings(out: TextIO, findings: Sequence[s3hardening.Gap], kind: str = "") -> None:
+    for found in findings:
+        out.write(f"  {kind + ' ' if kind else ''}{found.code}: {found.message}\n")
+
+
 def _audit(target: s3hardening.Target, spec: s3hardening.BucketSpec, out: TextIO) -> int:
-    gaps = s3hardening.audit(target, spec)
+    found = s3hardening.report(target, spec)
     where = f"bucket '{spec.name}' at {target.endpoint.url}"
-    if not gaps:
+    if found.clean:
         out.write(f"statebackend: {where}: no gaps\n")
+        _write_findings(out, found.notices, "notice")
         return EXIT_OK
-    out.write(f"statebackend: {where}: {len(gaps)} gap(s)\n")
-    for gap in gaps:
-        out.write(f"  {gap.code}: {gap.message}\n")
+    out.write(f"statebackend: {where}: {len(found.gaps)} gap(s)\n")
+    _write_findings(out, found.gaps)
+    _write_findings(out, found.notices, "notice")
     return EXIT_FAIL
 
 
@@ -221,7 +259,9 @@ def main(
         )
         require_eu_region(endpoint, known, catalogue.eu_countries)
         spec = state_bucket_spec(
-            s3hardening.validate_bucket_name(args.bucket, key="--bucket"), args.noncurrent_days
+            s3hardening.validate_bucket_name(args.bucket, key="--bucket"),
+            args.noncurrent_days,
+            args.accept_gateway_limit,
         )
         target = s3hardening.Target(endpoint=endpoint, region=_region(args, endpoint))
         if endpoint.source == "loopback":

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 import s3hardening
 from s3hardening.audit_rows import AUDIT_ROWS
-from s3hardening.bucket_audit import audit_bucket
+from s3hardening.bucket_audit import audit_bucket as _audit_bucket
 from s3hardening.configure import STEPS
 
 LOCKED = s3hardening.BucketSpec(
@@ -26,6 +26,12 @@ READS = {
     "object-lock": "get_object_lock_configuration",
     "lifecycle": "get_bucket_lifecycle_configuration",
 }
+
+
+def audit_bucket(client: Any, spec: s3hardening.BucketSpec, rows: Any = AUDIT_ROWS) -> list[Any]:
+    """The setting rows only: a scripted client has no endpoint and stores no object (the usage
+    rows are tested in test_audit_usage_rows.py)."""
+    return _audit_bucket(client, spec, rows, usage_rows=())
 
 
 class ScriptedClient:
@@ -67,7 +73,8 @@ def test_one_row_per_hardening_step_in_report_order() -> None:
     [
         ("get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError", ["ENCRYPTION_MISSING"]),
         ("get_public_access_block", "NoSuchPublicAccessBlockConfiguration", ["PUBLIC_ACCESS_BLOCK_MISSING"]),
-        ("get_bucket_policy", "NoSuchBucketPolicy", ["POLICY_TLS_NOT_ENFORCED", "POLICY_SSE_C_NOT_ENFORCED"]),
+        # No SSE-C statement any more: on Ceph RGW it refused every put (tests/rgw/test_access.py).
+        ("get_bucket_policy", "NoSuchBucketPolicy", ["POLICY_TLS_NOT_ENFORCED"]),
         ("get_object_lock_configuration", "ObjectLockConfigurationNotFoundError", ["OBJECT_LOCK_DISABLED"]),
         (
             "get_bucket_lifecycle_configuration",
@@ -111,9 +118,13 @@ def test_rows_the_spec_does_not_ask_for_are_not_read() -> None:
     [
         (
             "get_bucket_encryption",
-            {"ServerSideEncryptionConfiguration": {"Rules": []}},
+            {"ServerSideEncryptionConfiguration": {"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]}},
             "ENCRYPTION_NOT_SSE_S3",
         ),
+        # Ceph RGW answers an empty configuration where AWS answers NotFound: both are missing.
+        ("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {}}, "ENCRYPTION_MISSING"),
+        ("get_bucket_encryption", {"ServerSideEncryptionConfiguration": {"Rules": []}}, "ENCRYPTION_MISSING"),
         ("get_bucket_versioning", {"Status": "Suspended"}, "VERSIONING_DISABLED"),
         ("get_public_access_block", {"PublicAccessBlockConfiguration": {}}, "PUBLIC_ACCESS_BLOCK_INCOMPLETE"),
         ("get_bucket_policy", {"Policy": "{not json"}, "POLICY_UNPARSEABLE"),

@@ -1,11 +1,12 @@
 """Against a real S3 HTTP endpoint: moto's server on 127.0.0.1, started by the tests.
 
 What moto 5.2.5 does and does not prove here: it evaluates a bucket policy on object calls but
-ignores every condition except StringEquals, so a Deny statement on s3:PutObject refuses ALL
-puts, with or without SSE-C headers, and a TLS-only Deny refuses every object call even over
-HTTPS. The 403 below therefore proves that our SSE-C statement is installed and matches
-PutObject; it does not prove the Null condition is evaluated. The strict xfail pins that gap;
-test_s3_validation.py pins the policy document itself (a deny-all would fail there).
+ignores every condition except StringEquals, so a TLS-only Deny refuses every object call even over
+HTTPS (the SSE-C bucket below is made without it). It neither enforces nor echoes SSE-C on reads.
+SSE-C is no longer enforced by a bucket policy (on Ceph RGW 16.2 the Null-condition Deny refused
+every put, SSE-C or not): the client sends the key and the audit checks stored objects. What the
+gateway does with the key is proven against a real Ceph RGW in tests/rgw/test_sse_c.py and
+tests/rgw/test_encrypted_bucket.py.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 import s3hardening
-from components.object_storage import EncryptedBucketProvider
+from components.object_storage import EncryptedBucketProvider, spec_from_props, target_from_props
 from statebackend.cli import main
 from tests.object_storage.conftest import FAKE_KEY_ID, FAKE_SECRET, REPO
 from tests.object_storage.helpers import props
@@ -265,26 +266,20 @@ def _ssec_bucket(url: str) -> str:
     return str(p["bucketName"])
 
 
-def test_plain_put_is_refused_with_403_on_an_sse_c_bucket(moto_server: str) -> None:
+def test_a_plain_put_on_an_sse_c_bucket_is_found_by_the_audit(moto_server: str) -> None:
+    """Formerly: refused with 403 by the SSE-C bucket policy, an AWS-only expectation (Ceph RGW
+    refused the SSE-C put too). Now the endpoint takes it and the audit names it."""
     bucket = _ssec_bucket(moto_server)
-    with pytest.raises(ClientError) as err:
-        _client(moto_server).put_object(Bucket=bucket, Key="record.json", Body=b"{}")
-    assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    _client(moto_server).put_object(Bucket=bucket, Key="record.json", Body=b"{}")
+    p = _server_props(moto_server, bucketName=bucket, denyInsecureTransport=False, dataClass="internal")
+    gaps = s3hardening.audit(target_from_props(p), spec_from_props(p))
+    assert [g.code for g in gaps] == ["OBJECT_NOT_SSE_C"] and "record.json" in gaps[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="moto 5.2.5 ignores the Null condition: it refuses SSE-C puts too (real S3 accepts)",
-)
-def test_put_with_sse_c_headers_is_accepted_on_an_sse_c_bucket(moto_server: str) -> None:
-    bucket = _ssec_bucket(moto_server)
-    _client(moto_server).put_object(
-        Bucket=bucket,
-        Key="r.json",
-        Body=b"{}",
-        SSECustomerAlgorithm="AES256",
-        SSECustomerKey=SSE_C_KEY,
-    )
+# The strict xfail "SSE-C put accepted on an SSE-C bucket" (moto refused it) is gone: the hardened
+# SSE-C bucket has no SSE-C deny any more, and tests/rgw/test_encrypted_bucket.py
+# (test_health_bucket_lifecycle_on_the_gateway) proves on Ceph RGW that the SSE-C put is accepted and
+# the object readable only with its key.
 
 
 def test_sse_c_put_is_sent_and_accepted_where_no_deny_applies(moto_server: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 import s3hardening
 from components.object_storage_endpoints import catalogue_s3_endpoints
 from s3hardening import REDACTED, S3SettingError
+from s3hardening.audit_rows import _statements
 from s3hardening.policy_statements import is_sse_c_deny, is_tls_deny
 from s3hardening.spec import SID_DENY_INSECURE, SID_DENY_NO_SSE_C, bucket_policy, bucket_policy_json
 from statebackend.cli import login_url
@@ -123,22 +124,21 @@ def test_spec_validation_names_the_key(kwargs: dict, key: str) -> None:
     assert err.value.key == key
 
 
-def test_policy_for_sse_c_denies_plain_puts_and_plain_http() -> None:
+def test_policy_for_sse_c_denies_plain_http_only() -> None:
+    """No statement on the SSE-C header: on Ceph RGW 16.2 a Null-condition Deny refuses every
+    put, SSE-C or not (tests/rgw/test_access.py). SSE-C is enforced by the client
+    (s3hardening.sse_c) and checked by the audit (object_audit.py)."""
     doc = bucket_policy(s3hardening.BucketSpec("hd-1", encryption="SSE-C"))
     assert doc is not None
     by_sid = {s["Sid"]: s for s in doc["Statement"]}
+    assert list(by_sid) == [SID_DENY_INSECURE]
     tls = by_sid[SID_DENY_INSECURE]
     assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     assert set(tls["Resource"]) == {"arn:aws:s3:::hd-1", "arn:aws:s3:::hd-1/*"}
-    ssec = by_sid[SID_DENY_NO_SSE_C]
-    assert ssec["Action"] == "s3:PutObject"
-    assert ssec["Condition"] == {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}}
 
 
-def test_sse_c_policy_json_is_exactly_the_conditional_denies() -> None:
-    """The document sent to the endpoint, statement by statement. moto cannot tell this policy
-    from a deny-all one (it ignores the Null condition, see test_s3_server.py), so the structure
-    is pinned here: a Deny with no or another condition would refuse every put."""
+def test_sse_c_policy_json_is_exactly_the_tls_deny() -> None:
+    """The document sent to the endpoint, statement by statement."""
     text = bucket_policy_json(s3hardening.BucketSpec("hd-1", encryption="SSE-C"))
     assert text is not None
     doc = json.loads(text)
@@ -152,20 +152,28 @@ def test_sse_c_policy_json_is_exactly_the_conditional_denies() -> None:
             "Resource": ["arn:aws:s3:::hd-1", "arn:aws:s3:::hd-1/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         },
-        {
-            "Sid": SID_DENY_NO_SSE_C,
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:PutObject",
-            "Resource": "arn:aws:s3:::hd-1/*",
-            "Condition": {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}},
-        },
     ]
-    # The audit recognises these statements, and would not take a deny-all for the SSE-C one.
-    tls, ssec = doc["Statement"]
-    assert is_tls_deny(tls) and is_sse_c_deny(ssec)
-    assert not is_sse_c_deny({k: v for k, v in ssec.items() if k != "Condition"})
+    (tls,) = doc["Statement"]
+    assert is_tls_deny(tls)
     assert not is_tls_deny({k: v for k, v in tls.items() if k != "Condition"})
+
+
+def test_the_audit_recognises_the_old_sse_c_deny_that_bricks_writes() -> None:
+    """Buckets hardened by earlier releases carry it; the audit reports it so that an update
+    removes it. A deny-all without the condition is not taken for it."""
+    old = {
+        "Sid": SID_DENY_NO_SSE_C,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::hd-1/*",
+        "Condition": {"Null": {"s3:x-amz-server-side-encryption-customer-algorithm": "true"}},
+    }
+    assert is_sse_c_deny(old)
+    assert not is_sse_c_deny({k: v for k, v in old.items() if k != "Condition"})
+    spec = s3hardening.BucketSpec("hd-1", encryption="SSE-C")
+    gaps = _statements([*bucket_policy(spec)["Statement"], old], spec)  # type: ignore[index]
+    assert [g.code for g in gaps] == ["POLICY_SSE_C_DENY_BRICKS_WRITES"]
 
 
 def test_sse_s3_policy_json_has_the_tls_deny_only() -> None:

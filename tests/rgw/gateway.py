@@ -42,9 +42,9 @@ class Gateway:
     https_endpoint: str
     ca_bundle: str
     access_key: str
-    secret_key: str
-    workdir: str
-    rgw_pid: int
+    secret_key: str = dataclasses.field(repr=False)
+    workdir: str = ""
+    rgw_pid: int = 0
 
 
 def missing_binaries() -> list[str]:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: test fuzz preflight lint bench docs
+.PHONY: test fuzz preflight lint bench bench-compare docs
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_preflight.py $(ARGS)
+
+# Preflight against Checkov on the same synthetic landing zone; Checkov goes into .checkov-venv.
+bench-compare: $(STAMP)
+	$(BIN)/python bench/compare.py $(ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python policies/gen_docs.py

@@ -54,18 +54,17 @@ class _TreeSampler(threading.Thread):
         self._parents: dict[int, int] = {}
 
     def _tree(self) -> list[int]:
-        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
-        for pid in pids:
-            if pid not in self._parents:  # a pid's parent is read once, when it first appears
-                self._parents[pid] = _parent(pid)
-        live = set(pids)
+        live = {int(p) for p in os.listdir("/proc") if p.isdigit()}
+        # A pid's parent is read once, when it first appears; gone pids are forgotten.
+        self._parents = {pid: self._parents.get(pid) or _parent(pid) for pid in live}
+        children: dict[int, list[int]] = {}
+        for pid, ppid in self._parents.items():
+            children.setdefault(ppid, []).append(pid)
         tree, frontier = [self.root], [self.root]
         while frontier:
-            parent = frontier.pop()
-            for pid, ppid in self._parents.items():
-                if ppid == parent and pid in live:
-                    tree.append(pid)
-                    frontier.append(pid)
+            for pid in children.get(frontier.pop(), ()):
+                tree.append(pid)
+                frontier.append(pid)
         return tree
 
     def run(self) -> None:

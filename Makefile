@@ -24,7 +24,7 @@ preflight: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy components preflight s3hardening statebackend policies/sovereign_guard
+	$(BIN)/mypy components preflight review_tables s3hardening statebackend policies/sovereign_guard
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_preflight.py $(ARGS)

@@ -1,4 +1,4 @@
-"""The one error type for bad stack configuration."""
+"""The program's one error type (components/): bad stack configuration, raised before any resource."""
 
 from __future__ import annotations
 

@@ -11,6 +11,8 @@ import ipaddress
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from review_tables import FLOW_MATRIX
+
 from .config import ZONES, Flow, IpNetwork
 from .validation.flows import port_range, zone_or_cidr
 
@@ -55,9 +57,8 @@ class MatrixEntry:
         return f"{self.port_min}-{self.port_max}"
 
     def as_row(self) -> dict[str, object]:
-        row = asdict(self)
-        row["ports"] = self.ports
-        return row
+        """The entry as a row of the declared flow-matrix table (review_tables.FLOW_MATRIX)."""
+        return FLOW_MATRIX.row(**asdict(self), ports=self.ports)
 
 
 def _entry(flow: Flow) -> MatrixEntry:

@@ -23,6 +23,8 @@ import pulumi
 import pulumi_openstack as openstack
 import pulumi_random as random
 
+from review_tables import KEY_CUSTODY
+
 from .errors import ConfigError
 from .imported_keys import (
     IMPORTED_KEYS,
@@ -98,30 +100,31 @@ def imported_material_from_config(keys: tuple[KeySpec, ...]) -> dict[str, str]:
 
 
 def key_custody_rows(keys: tuple[KeySpec, ...]) -> list[dict[str, object]]:
-    """The key-custody table: one row per live generation, and never any material."""
+    """The key-custody table (review_tables.KEY_CUSTODY): one row per live generation, and never
+    any material."""
     rows: list[dict[str, object]] = []
     for spec in keys:
         for generation in spec.live_generations:
             current = generation == spec.generation
             rows.append(
-                {
-                    "key": spec.name,
-                    "generation": generation,
-                    "status": "current" if current else "kept for decryption",
-                    "purpose": spec.purpose,
-                    "custody": spec.custody,
-                    "algorithm": spec.algorithm,
-                    "source": spec.source,
-                    "data_class": spec.data_class,
-                    "material_location": WHERE[(spec.custody, spec.source)],
-                    "readers": (
+                KEY_CUSTODY.row(
+                    key=spec.name,
+                    generation=generation,
+                    status="current" if current else "kept for decryption",
+                    purpose=spec.purpose,
+                    custody=spec.custody,
+                    algorithm=spec.algorithm,
+                    source=spec.source,
+                    data_class=spec.data_class,
+                    material_location=WHERE[(spec.custody, spec.source)],
+                    readers=(
                         [CUSTOMER_READERS]
                         if spec.custody == "customer-held"
                         else [*spec.readers, "the Barbican secret's creator (the deploying identity)"]
                     ),
-                    "expires_at": spec.expires_at.isoformat() if current and spec.expires_at else None,
-                    "rotation_days": spec.rotation_days,
-                }
+                    expires_at=spec.expires_at.isoformat() if current and spec.expires_at else None,
+                    rotation_days=spec.rotation_days,
+                )
             )
     return rows
 
@@ -185,7 +188,7 @@ class CustomerHeldKeys(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "barbican_secret_refs": self.barbican_secret_refs,
-                "key_custody": self.key_custody,
+                KEY_CUSTODY.output: self.key_custody,
             }
         )
 

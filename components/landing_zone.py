@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 
 import pulumi
 
+from review_tables import FLOW_MATRIX, KEY_CUSTODY
+
 from .bastion import Bastion, BastionArgs
 from .bastion_sshd import JumpTarget
 from .catalogue import OfferProfile, load_catalogue
@@ -179,8 +181,8 @@ class LandingZone(pulumi.ComponentResource):
                 "offer": self.offer.key,
                 "region": cfg.region,
                 "environment": cfg.environment,
-                "flow_matrix": self.flow_matrix,
-                "key_custody": self.key_custody,
+                FLOW_MATRIX.output: self.flow_matrix,
+                KEY_CUSTODY.output: self.key_custody,
                 "bucket_names": {k: b.bucket_name for k, b in self.buckets.items()},
                 "bastion_address": self.bastion.public_address if self.bastion else None,
             }

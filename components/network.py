@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_openstack as openstack
 
+from review_tables import FLOW_MATRIX
+
 from .config import ZONES
 from .flow_matrix import MatrixEntry
 
@@ -186,7 +188,7 @@ class SegmentedNetwork(pulumi.ComponentResource):
                 "security_group_ids": self.security_group_ids,
                 "edge_router_id": self.edge_router_id,
                 "internal_router_id": self.internal_router_id,
-                "flow_matrix": self.flow_matrix,
+                FLOW_MATRIX.output: self.flow_matrix,
             }
         )
 

@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from .project import StackConfig
 from .recorder import Registration, engine_urn
+from .secure_config import RawStackConfig
 from .wire import UNKNOWN
 
 UNKNOWN_ID = UNKNOWN
@@ -60,7 +60,7 @@ def _struct(value: dict[str, object]) -> struct_pb2.Struct:
 
 
 def with_engine_additions(
-    registrations: Iterable[Registration], config: StackConfig, project: str
+    registrations: Iterable[Registration], config: RawStackConfig, project: str
 ) -> list[Registration]:
     """The registrations as the engine holds them: default providers in, provider inputs completed."""
     result: list[Registration] = []

@@ -1,4 +1,4 @@
-"""The two ways a preflight run can fail before it has a verdict, each with its exit code."""
+"""Preflight's errors: the two ways a run can fail before it has a verdict, each with its exit code."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ class Location:
 
 
 @dataclass(frozen=True)
-class Suppression:
+class AppliedSuppression:
     """A suppression the pack applied, as its diagnostic described it."""
 
     reason: str
@@ -49,7 +49,7 @@ class Violation:
     tags: tuple[str, ...]
     phase: str
     """"resource" (Analyze) or "stack" (AnalyzeStack)."""
-    suppression: Suppression | None = None
+    suppression: AppliedSuppression | None = None
 
     @property
     def blocking(self) -> bool:
@@ -108,16 +108,23 @@ class StackResult:
 
 @dataclass(frozen=True)
 class PolicyInfo:
+    """What the pack says about one policy in GetAnalyzerInfo: the pack client (pack.py) builds it,
+    the analysis configures the pack with it, and the report shows it."""
+
     name: str
     description: str
     enforcement: str
+    """The pack's own level; the level in force for a stack is in StackResult.policies."""
     severity: str
     kind: str
-    framework: dict[str, str] | None
-    remediation: str
-    url: str
-    tags: tuple[str, ...]
+    """"resource" or "stack"."""
     display_name: str = ""
+    framework: dict[str, str] | None = None
+    tags: tuple[str, ...] = ()
+    remediation: str = ""
+    url: str = ""
+    config_schema: dict[str, Any] = field(default_factory=dict)
+    """The policy's config schema (`properties`, `required`), to validate the policy config."""
 
 
 @dataclass

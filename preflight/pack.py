@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from .bounded_input import load_json
 from .errors import UsageError
+from .model import PolicyInfo
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
 LEVELS = {
@@ -35,35 +36,16 @@ _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
 
 
 @dataclass(frozen=True)
-class PolicyMeta:
-    """What GetAnalyzerInfo says about one policy."""
-
-    name: str
-    description: str
-    enforcement: str
-    """The pack's own level; the level in force for a stack is in PackSession.levels."""
-    severity: str
-    kind: str
-    """"resource" or "stack"."""
-    display_name: str = ""
-    framework: dict[str, str] | None = None
-    tags: tuple[str, ...] = ()
-    remediation: str = ""
-    url: str = ""
-    config_schema: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class PackInfo:
     name: str
     version: str
     description: str
     supports_config: bool
-    policies: dict[str, PolicyMeta]
+    policies: dict[str, PolicyInfo]
     initial_config: dict[str, tuple[str | None, dict[str, Any]]]
 
 
-def _meta(p: analyzer_pb2.PolicyInfo) -> PolicyMeta:
+def _policy_info(p: analyzer_pb2.PolicyInfo) -> PolicyInfo:
     framework = None
     if p.HasField("framework"):
         framework = {
@@ -83,7 +65,7 @@ def _meta(p: analyzer_pb2.PolicyInfo) -> PolicyMeta:
             "required": list(p.configSchema.required),
         }
     kind = {analyzer_pb2.POLICY_TYPE_RESOURCE: "resource", analyzer_pb2.POLICY_TYPE_STACK: "stack"}
-    return PolicyMeta(
+    return PolicyInfo(
         name=p.name,
         description=p.description,
         enforcement=LEVELS.get(p.enforcementLevel, "advisory"),
@@ -152,7 +134,7 @@ class PackSession:
     def info(self, pack_version: str, pack_description: str) -> PackInfo:
         self._call("GetPluginInfo", self.stub.GetPluginInfo, empty_pb2.Empty(), optional=True)
         resp = self._call("GetAnalyzerInfo", self.stub.GetAnalyzerInfo, empty_pb2.Empty())
-        policies = {p.name: _meta(p) for p in sorted(resp.policies, key=lambda p: p.name)}
+        policies = {p.name: _policy_info(p) for p in sorted(resp.policies, key=lambda p: p.name)}
         initial: dict[str, tuple[str | None, dict[str, Any]]] = {}
         for name, cfg in resp.initialConfig.items():
             initial[name] = (LEVELS.get(cfg.enforcementLevel), json_format.MessageToDict(cfg.properties))

@@ -24,8 +24,9 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 
 from .errors import CrashError, UsageError
-from .project import Project, StackConfig
+from .project import Project
 from .recorder import RecordingMocks, RecordingMonitor, Registration, run_program
+from .secure_config import RawStackConfig
 
 
 class PreviewMocks(RecordingMocks):
@@ -62,7 +63,7 @@ def _program_frame(tb: traceback.StackSummary, project: Project) -> str:
     return ""
 
 
-def run_stack(project: Project, config: StackConfig) -> list[Registration]:
+def run_stack(project: Project, config: RawStackConfig) -> list[Registration]:
     """Every registration the program makes for this stack, in order.
 
     A pulumi.RunError (the program's way to reject its config) is a usage error carrying the

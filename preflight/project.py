@@ -1,15 +1,13 @@
-"""A Pulumi project on disk: its Pulumi.yaml, its stacks, and each stack's config as the CLI passes it.
+"""Locate a Pulumi project on disk: its Pulumi.yaml (name, program, config defaults), its stacks,
+the stacks a run checks, each stack's policy config file, and the repository it lives in.
 
-The CLI hands a Python program its config as strings keyed "<namespace>:<key>": structured values
-as JSON text, booleans as "true"/"false". Project-level defaults from Pulumi.yaml apply under the
-stack's own values. `secure:` values cannot be decrypted without the CLI and its secrets provider:
-they become a marked placeholder and their keys are listed as secret.
+Reading a stack's config is the next step (secure_config.py).
 """
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,6 @@ from typing import Any
 from .bounded_input import load_yaml as _load_yaml
 from .errors import UsageError
 
-SECRET_PLACEHOLDER = "[secret: not decrypted by preflight]"
 DEFAULT_STACK = "dev"
 """The stack run when none is named: `dev` if the project has one, else the first stack by name."""
 
@@ -120,97 +117,34 @@ def load_project(project_dir: Path) -> Project:
     return Project(project_dir, name, "python", program_dir, stack_config_dir, declarations)
 
 
-@dataclass(frozen=True)
-class StackConfig:
-    """One stack's config, ready for the program and for the policy pack."""
-
-    stack: str
-    file: Path
-    values: dict[str, str]
-    """"<namespace>:<key>" to the string the CLI would pass."""
-    secret_keys: list[str]
-
-    def package(self, package: str) -> dict[str, str]:
-        """The `<package>:*` keys without their namespace: a default provider's inputs."""
-        prefix = f"{package}:"
-        return {k[len(prefix) :]: v for k, v in self.values.items() if k.startswith(prefix)}
+def stacks_to_check(project: Project, named: Sequence[str], all_stacks: bool) -> list[str]:
+    """The stacks of one run: every stack, the ones named (each must exist), or the default one."""
+    if all_stacks:
+        stacks = project.stacks()
+        if not stacks:
+            raise UsageError(f"no stack file (Pulumi.<stack>.yaml) in {project.stack_config_dir}")
+        return stacks
+    if named:
+        for stack in named:
+            project.stack_file(stack)
+        return list(named)
+    return [project.default_stack()]
 
 
-def _has_secure(value: Any) -> bool:
-    if isinstance(value, dict):
-        return set(value) == {"secure"} or any(_has_secure(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_secure(v) for v in value)
-    return False
+def policy_config_file(project: Project, stack: str, given: Path | None) -> Path | None:
+    """The policy config for a stack: the one given for every stack, else
+    `<stackConfigDir>/<stack>.policy.json` when it exists, else none (the pack's defaults)."""
+    if given is not None:
+        if not given.is_file():
+            raise UsageError(f"policy config {given} does not exist")
+        return given
+    candidate = project.stack_config_dir / f"{stack}.policy.json"
+    return candidate if candidate.is_file() else None
 
 
-def _without_secure(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER
-        return {k: _without_secure(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_secure(v) for v in value]
-    return value
-
-
-def as_cli_string(value: Any) -> str:
-    """A config value as the CLI passes it to a program."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-
-
-_TYPE_CHECKS = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-}
-
-
-def load_stack_config(project: Project, stack: str) -> StackConfig:
-    """The stack file's config over the project's defaults, as strings; secure values replaced."""
-    path = project.stack_file(stack)
-    data = _load_yaml(path, "stack file")
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise UsageError(f"stack file {path} must be a YAML mapping")
-    raw = data.get("config") or {}
-    if not isinstance(raw, dict):
-        raise UsageError(f"stack file {path}: 'config' must be a mapping of keys to values")
-    merged: dict[str, Any] = {k: d.default for k, d in project.declarations.items() if d.has_default}
-    for key, value in raw.items():
-        full = project.namespaced(str(key))
-        if full.count(":") != 1 or not all(full.split(":")):
-            raise UsageError(f"stack file {path}: config key '{key}' is not '<namespace>:<name>'")
-        merged[full] = value
-    values: dict[str, str] = {}
-    secret_keys: list[str] = []
-    for key, value in merged.items():
-        decl = project.declarations.get(key)
-        if decl is not None and decl.secret and not _has_secure(value):
-            # The CLI refuses this too: a value declared secret must be encrypted in the stack file.
-            raise UsageError(
-                f"stack file {path}: config key '{key}' must be encrypted as it is declared secret "
-                f"in Pulumi.yaml (set it with `pulumi config set --secret`)"
-            )
-        secret = _has_secure(value)
-        plain = _without_secure(value)
-        if decl and decl.type in _TYPE_CHECKS and not secret and not _TYPE_CHECKS[decl.type](plain):
-            raise UsageError(
-                f"stack file {path}: config key '{key}' must be of type '{decl.type}' "
-                "(Pulumi.yaml declares it)"
-            )
-        values[key] = as_cli_string(plain)
-        if secret:
-            secret_keys.append(key)
-    return StackConfig(stack, path, values, sorted(secret_keys))
+def repo_root(start: Path) -> Path:
+    """The nearest directory with `.git` at or above `start` (reports give paths relative to it)."""
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start

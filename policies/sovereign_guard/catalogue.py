@@ -1,4 +1,4 @@
-"""The sovereign-offer catalogue (data/catalogue.yaml), read by path relative to this file.
+"""The pack's view of the sovereign-offer catalogue (data/catalogue.yaml), read by path relative to this file.
 
 The same file feeds the Pulumi program (components/catalogue.py), but the pack never imports the
 program: it stays publishable on its own. Only what the policies need is modelled here.

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .suppression_record import disclosure_message
 from .values import urn_name
 
 MIN_REASON = 20
@@ -189,26 +189,15 @@ def parse_all(
     return tuple(good), tuple(bad)
 
 
-# ---------------------------------------------------------------------------------------------
-# What a reporting tool parses (docs/policies.md, "Applied suppressions"). The pack only writes
-# the record; report tools parse it with their own reader (preflight/suppressions.py), so that
-# the pack carries no parser it does not use.
-
-SUPPRESSED_PREFIX = "[suppressed until "
-RECORD_PREFIX = "suppression: "
-
-
 def applied_message(s: Suppression, policy: str, urn: str, message: str) -> str:
-    """The message of the advisory diagnostic that discloses an applied suppression.
-
-    Line 1: `[suppressed until <expires> by <approved_by>] <policy>: <first line of the violation>`
-    Line 2: `suppression: <one-line JSON>` with keys policy, urn, resource, reason, expires,
-    approved_by, message (the full violation message). The SDK puts the disclosing policy's
-    description before both lines.
-    """
-    first = message.splitlines()[0] if message else ""
-    record = {**s.as_dict(), "urn": urn, "message": message}
-    return (
-        f"{SUPPRESSED_PREFIX}{s.expires.isoformat()} by {s.approved_by}] {policy}: {first}\n"
-        f"{RECORD_PREFIX}{json.dumps(record, sort_keys=True, ensure_ascii=False)}"
+    """The message of the advisory diagnostic that discloses an applied suppression: a line for a
+    human, then the versioned record a report tool reads (suppression_record.py, its one writer)."""
+    return disclosure_message(
+        policy=policy,
+        urn=urn,
+        message=message,
+        resource=s.resource,
+        reason=s.reason,
+        expires=s.expires.isoformat(),
+        approved_by=s.approved_by,
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from review_tables import FLOW_MATRIX, KEY_CUSTODY
+
 from ..model import StackResult, Violation
 
 LEVEL_ORDER = {"mandatory": 0, "remediate": 1, "advisory": 2, "disabled": 3}
@@ -55,35 +57,36 @@ def counts(stack: StackResult) -> dict[str, int]:
 
 
 def ports(row: dict[str, Any]) -> str:
-    lo, hi = row.get("port_min"), row.get("port_max")
+    lo, hi = FLOW_MATRIX.cell(row, "port_min", None), FLOW_MATRIX.cell(row, "port_max", None)
     if lo is None and hi is None:
-        value = row.get("ports")
+        value = FLOW_MATRIX.cell(row, "ports", None)
         return "" if value in (None, "None") else str(value)
-    low = int(lo if lo is not None else hi)  # type: ignore[arg-type]
-    high = int(hi if hi is not None else lo)  # type: ignore[arg-type]
+    low = int(lo if lo is not None else hi)
+    high = int(hi if hi is not None else lo)
     return str(low) if low == high else f"{low}-{high}"
 
 
 def flow_row(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
-    proto = str(row.get("protocol", ""))
+    """Source, destination, protocol/ports, origin and justification, from a flow-matrix row."""
+    proto = str(FLOW_MATRIX.cell(row, "protocol"))
     p = ports(row)
     return (
-        str(row.get("source", row.get("from", ""))),
-        str(row.get("destination", row.get("to", ""))),
+        str(FLOW_MATRIX.cell(row, "source")),
+        str(FLOW_MATRIX.cell(row, "destination")),
         f"{proto}/{p}" if p else proto,
-        str(row.get("origin", "")),
-        str(row.get("justification", "")),
+        str(FLOW_MATRIX.cell(row, "origin")),
+        str(FLOW_MATRIX.cell(row, "justification")),
     )
 
 
 def custody_row(row: dict[str, Any]) -> tuple[str, str, str, str]:
     """Key, generation, custody and where the material lives, from a key-custody row."""
-    generation = row.get("generation")
+    generation = KEY_CUSTODY.cell(row, "generation", None)
     if isinstance(generation, float) and generation.is_integer():
         generation = int(generation)
     return (
-        str(row.get("key", "?")),
+        str(KEY_CUSTODY.cell(row, "key", "?")),
         str(generation if generation is not None else "?"),
-        str(row.get("custody", "?")),
-        str(row.get("material_location", "")),
+        str(KEY_CUSTODY.cell(row, "custody", "?")),
+        str(KEY_CUSTODY.cell(row, "material_location")),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from review_tables import FLOW_MATRIX, KEY_CUSTODY
+
 from ..model import Report, StackResult, Violation
 from .common import counts, custody_row, detail, flow_row, framework_text, ordered
 
@@ -60,7 +62,7 @@ def _stack(s: StackResult) -> list[str]:
     lines += ["", "</details>", ""]
     if s.flow_matrix:
         lines += [
-            f"<details><summary>Authorised-flow matrix ({len(s.flow_matrix)} flows)</summary>",
+            f"<details><summary>{FLOW_MATRIX.title} ({len(s.flow_matrix)} flows)</summary>",
             "",
             "| From | To | Protocol/ports | Origin | Justification |",
             "| --- | --- | --- | --- | --- |",
@@ -70,7 +72,7 @@ def _stack(s: StackResult) -> list[str]:
         lines += ["", "</details>", ""]
     if s.key_custody:
         lines += [
-            f"<details><summary>Key custody ({len(s.key_custody)} keys)</summary>",
+            f"<details><summary>{KEY_CUSTODY.title} ({len(s.key_custody)} keys)</summary>",
             "",
             "| Key | Generation | Custody | Where the material lives |",
             "| --- | ---: | --- | --- |",

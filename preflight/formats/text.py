@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+from review_tables import FLOW_MATRIX, KEY_CUSTODY
+
 from ..model import Report, StackResult, Violation
 from .common import counts, custody_row, detail, flow_row, framework_text, ordered
 
@@ -62,7 +64,7 @@ def _stack(s: StackResult) -> list[str]:
         lines.append(f"  {n:4d}  {type_}")
     if s.flow_matrix:
         lines.append("")
-        lines.append(f"Authorised-flow matrix ({len(s.flow_matrix)} flows)")
+        lines.append(f"{FLOW_MATRIX.title} ({len(s.flow_matrix)} flows)")
         rows = [flow_row(r) for r in s.flow_matrix]
         w0 = max(len(r[0]) for r in rows)
         w1 = max(len(r[1]) for r in rows)
@@ -72,7 +74,7 @@ def _stack(s: StackResult) -> list[str]:
             lines.append(f"  {src:<{w0}} -> {dst:<{w1}}  {proto:<{w2}}  {origin:<{w3}}  {why}")
     if s.key_custody:
         lines.append("")
-        lines.append(f"Key custody ({len(s.key_custody)} keys)")
+        lines.append(f"{KEY_CUSTODY.title} ({len(s.key_custody)} keys)")
         for key, generation, custody, where in (custody_row(r) for r in s.key_custody):
             lines.append(f"  {key} g{generation}  {custody}: {where}")
     c = counts(s)

@@ -396,7 +396,7 @@ def test_bad_imported_config_is_refused_without_echoing_it() -> None:
 
 def test_offline_marker_is_preflights_placeholder() -> None:
     from components.imported_keys import OFFLINE_PLACEHOLDER
-    from preflight.project import SECRET_PLACEHOLDER
+    from preflight.secure_config import SECRET_PLACEHOLDER
 
     assert OFFLINE_PLACEHOLDER == SECRET_PLACEHOLDER
 

@@ -11,11 +11,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +40,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from sovereign_guard import ALL_POLICIES, clock, framework, hygiene, settings  # noqa: E402
 from sovereign_guard.analysis_call import CALL  # noqa: E402
 
+from preflight import suppression_records  # noqa: E402
 from preflight.wire import secret as wire_secret  # noqa: E402
 
 UNKNOWN = UNKNOWN_STRING_VALUE
@@ -197,17 +196,10 @@ def run_pack(
     return results
 
 
-# The documented shape of an applied-suppression record (docs/policies.md): one JSON object on
-# the last line that starts with "suppression: ".
-RECORD_RE = re.compile(r"^suppression: (\{.*\})$", re.MULTILINE)
-
-
 def applied_record(message: str) -> dict[str, Any] | None:
-    matches = RECORD_RE.findall(message)
-    if not matches:
-        return None
-    record = json.loads(matches[-1])
-    return record if isinstance(record, dict) else None
+    """The applied-suppression record in a disclosure, read by its one reader (preflight's)."""
+    record = suppression_records.applied_record(message)
+    return asdict(record) if record is not None else None
 
 
 def use_settings(config: Mapping[str, Any] | None = None, stack: str = STACK) -> settings.Settings:

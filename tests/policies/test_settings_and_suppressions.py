@@ -403,7 +403,7 @@ def test_a_crashing_check_fails_closed_without_leaking_its_error_text(
 
 
 def test_the_pack_writes_records_and_carries_no_parser_of_its_own() -> None:
-    # Report tools parse records with their own reader (preflight/suppressions.py); the pack's copy
+    # Report tools parse records with their own reader (preflight/suppression_records.py); the pack's copy
     # was used only by tests and duplicated it.
     assert not hasattr(suppressions, "parse_applied") and not hasattr(suppressions, "RECORD_RE")
     message = suppressions.applied_message(

@@ -8,13 +8,17 @@ from types import SimpleNamespace
 
 from google.protobuf import struct_pb2
 
-from preflight import suppressions
+from preflight import suppression_records
+from preflight.component_tables import component_table
 from preflight.recorder import Registration
-from preflight.run import REDACTED, _component_table, _Secrets
+from preflight.redaction import REDACTED, SecretRedactor
 from preflight.wire import SECRET_SIG_KEY, secret
+from review_tables import KEY_CUSTODY
 
 PACK = "sovereign-guard"
-RECORD = json.dumps({"policy": "access-credential-disallow-plaintext", "urn": "u", "reason": "x" * 30})
+RECORD = json.dumps(
+    {"policy": "access-credential-disallow-plaintext", "urn": "u", "reason": "x" * 30, "record_version": 1}
+)
 
 
 def _diag(policy: str, message: str, pack: str = PACK) -> SimpleNamespace:
@@ -28,7 +32,7 @@ def test_a_record_in_another_policys_message_is_not_a_suppression() -> None:
     )
     genuine = _diag("hygiene-suppression-enforce-disclosure", f"[suppressed]\nsuppression: {RECORD}")
     findings = [("resource", "u", forged), ("resource", "u", other_pack), ("resource", "u", genuine)]
-    violations, applied = suppressions.split(findings, PACK)
+    violations, applied = suppression_records.split(findings, PACK)
     assert [f[2] for f in violations] == [forged, other_pack]
     assert [f[2] for _, f in applied] == [genuine]
 
@@ -55,7 +59,7 @@ def _wrapped(value: str) -> dict:
 
 
 def test_short_and_hex_secrets_are_scrubbed_but_not_the_envelope() -> None:
-    secrets = _Secrets()
+    secrets = SecretRedactor()
     hex_key = "0123456789abcdef0123456789abcdef"
     secrets.add_registrations([_registration({"a": _wrapped(hex_key), "b": _wrapped("pw12"), "c": "plain"})])
     text = f"volumeType '{hex_key}' and password pw12 next to plain; sig {SECRET_SIG_KEY}"
@@ -65,12 +69,12 @@ def test_short_and_hex_secrets_are_scrubbed_but_not_the_envelope() -> None:
 
 
 def test_component_tables_never_carry_a_secret() -> None:
-    secrets = _Secrets()
+    secrets = SecretRedactor()
     table = [{"key": "k", "generation": 1.0, "material": _wrapped("LiteralSecret-ABC-987"), "note": "x"}]
     component = _registration({}, outputs={"key_custody": table}, custom=False)
     secrets.add_registrations([_registration({"p": _wrapped("note-secret")})])
     table[0]["note"] = "holds note-secret inside"
-    (row,) = _component_table([component], "key_custody", secrets) or []
+    (row,) = component_table([component], KEY_CUSTODY, secrets) or []
     assert row == {"key": "k", "generation": 1, "material": REDACTED, "note": f"holds {REDACTED} inside"}
 
 

@@ -16,7 +16,8 @@ from preflight.engine import (
     with_engine_additions,
 )
 from preflight.errors import UsageError
-from preflight.project import SECRET_PLACEHOLDER, as_cli_string, load_project, load_stack_config
+from preflight.project import load_project
+from preflight.secure_config import SECRET_PLACEHOLDER, as_cli_string, load_stack_config
 
 from .conftest import PROJECT
 

@@ -1,0 +1,53 @@
+"""Where a finding points: a file relative to the project and to the repository root, and a line.
+
+A resource points at the code that registered it (the registration's source position); the stack
+itself, and a default provider, point at the stack file, where their config lives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Location
+from .project import Project
+
+if TYPE_CHECKING:
+    from .recorder import Registration
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+class Locator:
+    def __init__(self, project: Project, root: Path) -> None:
+        self.project = project
+        self.root = root
+
+    def at(self, path: Path, line: int) -> Location:
+        path = path.resolve()
+        rel = path.relative_to(self.project.dir) if path.is_relative_to(self.project.dir) else path
+        repo = path.relative_to(self.root) if path.is_relative_to(self.root) else path
+        return Location(rel.as_posix(), repo.as_posix(), max(line, 1))
+
+    def config_line(self, stack_file: Path, prefix: str | None = None) -> Location:
+        """The stack file, at the first key of a package's config when there is one."""
+        line = 1
+        if prefix:
+            try:
+                for number, text in enumerate(stack_file.read_text(encoding="utf-8").splitlines(), 1):
+                    if text.strip().startswith(prefix):
+                        line = number
+                        break
+            except OSError:
+                pass
+        return self.at(stack_file, line)
+
+    def of_registration(self, reg: Registration | None, stack_file: Path) -> Location | None:
+        """The code that registered a resource, or the stack file for the stack and providers."""
+        if reg is None or reg.type == STACK_TYPE:
+            return self.config_line(stack_file)
+        if reg.source is not None:
+            return self.at(reg.source.path, reg.source.line)
+        if reg.is_provider:
+            return self.config_line(stack_file, f"{reg.type.rsplit(':', 1)[1]}:")
+        return None

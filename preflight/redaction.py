@@ -1,0 +1,58 @@
+"""Keeping secrets out of reports: every secret string preflight knows of, and the scrubber.
+
+Preflight learns secrets from two places: the stack's secret config values and every
+secret-wrapped input the program registered. Any of them found in a message, a resource name, a
+URN or a table cell is replaced by REDACTED before it reaches a report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .secure_config import SECRET_PLACEHOLDER, RawStackConfig
+from .wire import SECRET_SIG_KEY, SIGNATURES
+
+if TYPE_CHECKING:
+    from .recorder import Registration
+
+REDACTED = "[secret]"
+# Shorter values cannot be replaced without mangling the report; they are no real secrets either.
+_MIN_SECRET = 4
+
+
+class SecretRedactor:
+    """Every secret string preflight knows of, so that none reaches a report."""
+
+    def __init__(self) -> None:
+        self.values: set[str] = set()
+
+    def add_config(self, config: RawStackConfig) -> None:
+        for key in config.secret_keys:
+            value = config.values.get(key, "")
+            if value and value != SECRET_PLACEHOLDER:
+                self.values.add(value)
+
+    def add_registrations(self, registrations: Iterable[Registration]) -> None:
+        from google.protobuf import json_format
+
+        for reg in registrations:
+            self._walk(json_format.MessageToDict(reg.inputs), secret=False)
+            self._walk(reg.outputs, secret=False)
+
+    def _walk(self, value: Any, *, secret: bool) -> None:
+        if isinstance(value, dict):
+            inner = secret or value.get(SECRET_SIG_KEY) is not None
+            for v in value.values():
+                self._walk(v, secret=inner)
+        elif isinstance(value, list):
+            for v in value:
+                self._walk(v, secret=secret)
+        elif secret and isinstance(value, str) and len(value) >= _MIN_SECRET and value not in SIGNATURES:
+            self.values.add(value)
+
+    def scrub(self, text: str) -> str:
+        for value in sorted(self.values, key=len, reverse=True):
+            if value in text:
+                text = text.replace(value, REDACTED)
+        return text

@@ -12,9 +12,10 @@ from pulumi.runtime import resource as sdk_resource
 
 from preflight import source_capture
 from preflight.program import PreviewMocks, run_stack
-from preflight.project import load_project, load_stack_config
+from preflight.project import load_project
 from preflight.recorder import RecordingMonitor, run_program
 from preflight.run import Options, run
+from preflight.secure_config import load_stack_config
 
 from .conftest import FIXTURES, PROJECT, REPO
 

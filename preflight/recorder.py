@@ -13,7 +13,7 @@ import os
 import runpy
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,6 +145,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.project = project
         self.stack = stack
         self.registrations: list[Registration] = []
+        self.listener: Callable[[Registration], None] | None = None
+        """Called with each registration as it arrives (in arrival order), e.g. to stream it."""
         self._by_urn: dict[str, Registration] = {}
         # Monitor calls run on an executor thread.
         self._lock = threading.Lock()
@@ -172,6 +174,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         with self._lock:
             self.registrations.append(record)
             self._by_urn[record.urn] = record
+            if self.listener is not None:
+                self.listener(record)
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:

@@ -69,4 +69,4 @@ def test_streamed_and_sequential_verdicts_are_the_same(project_dir: Path, stack:
     assert _rows(streamed) == _rows(sequential)
     assert streamed.levels == sequential.levels
     if stack in ("weak", "open"):  # these stacks violate policies: the comparison is not vacuous
-        assert len(sequential.findings) >= 2
+        assert sequential.findings

@@ -10,7 +10,7 @@ CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := .checkov-venv
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_VERSION)
 
-.PHONY: install test fuzz preflight lint bench docs policy-config new-stack checkov
+.PHONY: install test fuzz preflight lint bench bench-compare docs policy-config new-stack checkov
 
 $(STAMP): requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_preflight.py $(ARGS)
+
+# Preflight against Checkov on the same synthetic landing zone; Checkov goes into .checkov-venv.
+bench-compare: $(STAMP) $(CHECKOV_STAMP)
+	$(BIN)/python bench/compare.py $(ARGS)
 
 docs: $(STAMP)
 	$(BIN)/python policies/gen_docs.py

@@ -22,57 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from landing_zone import write_pulumi_project
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PACK = REPO / "policies"
-
-PROGRAM = '''"""Synthetic tenants: a network, its security, a server, storage and a secret each."""
-
-import pulumi
-import pulumi_openstack as openstack
-
-config = pulumi.Config()
-for t in range(config.require_int("tenants")):
-    n = f"t{t:03d}"
-    net = openstack.networking.Network(f"{n}-net", admin_state_up=True, tags=[f"tenant:{n}"])
-    subnet = openstack.networking.Subnet(
-        f"{n}-subnet", network_id=net.id, cidr=f"10.{t // 250}.{t % 250}.0/24", ip_version=4
-    )
-    router = openstack.networking.Router(f"{n}-router", external_network_id="ext-net")
-    openstack.networking.RouterInterface(f"{n}-if", router_id=router.id, subnet_id=subnet.id)
-    sg = openstack.networking.SecGroup(f"{n}-sg", description=f"tenant {n}", delete_default_rules=True)
-    rules = ((443, "0.0.0.0/0"), (22, "203.0.113.0/24"), (5432, "10.0.0.0/8"), (8443, "10.0.0.0/8"))
-    for port, source in rules:
-        openstack.networking.SecGroupRule(
-            f"{n}-in-{port}",
-            direction="ingress",
-            ethertype="IPv4",
-            protocol="tcp",
-            port_range_min=port,
-            port_range_max=port,
-            remote_ip_prefix=source,
-            security_group_id=sg.id,
-        )
-    port_ = openstack.networking.Port(f"{n}-port", network_id=net.id, security_group_ids=[sg.id])
-    openstack.compute.Instance(
-        f"{n}-vm", flavor_name="b3-8", image_name="debian-12", networks=[{"port": port_.id}]
-    )
-    openstack.blockstorage.Volume(f"{n}-data", size=100, volume_type="encrypted")
-    openstack.compute.Keypair(f"{n}-key", public_key="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBench b@example")
-    openstack.keymanager.SecretV1(
-        f"{n}-secret", payload=pulumi.Output.secret(f"s3cr3t-{n}"), payload_content_type="text/plain"
-    )
-    openstack.objectstorage.Container(f"{n}-bucket", versioning=True)
-'''
-
-
-def generate(root: Path, tenants: int) -> None:
-    (root / "stacks").mkdir(parents=True, exist_ok=True)
-    (root / "Pulumi.yaml").write_text("name: bench\nruntime: python\nstackConfigDir: stacks\n")
-    (root / "__main__.py").write_text(PROGRAM)
-    (root / "stacks" / "Pulumi.bench.yaml").write_text(
-        f"config:\n  openstack:region: GRA11\n  bench:tenants: {tenants}\n"
-    )
-
 
 def child(project: Path, pack: Path) -> None:
     """One preflight run in this process; figures as JSON on stdout."""
@@ -116,7 +69,7 @@ def main() -> None:
     )
     for tenants in args.tenants:
         with tempfile.TemporaryDirectory(prefix="preflight-bench-") as tmp:
-            generate(Path(tmp), tenants)
+            write_pulumi_project(Path(tmp), tenants)
             env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
             started = time.perf_counter()
             out = subprocess.run(

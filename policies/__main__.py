@@ -5,7 +5,10 @@ nothing may print to stdout before it, and tests import `sovereign_guard`, never
 """
 
 from pulumi_policy import EnforcementLevel, PolicyPack
-from sovereign_guard import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME
+from sovereign_guard import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME, message_dicts
+
+# Each request's properties are converted to a dict once, not once per policy (message_dicts.py).
+message_dicts.install()
 
 PolicyPack(
     name=PACK_NAME,

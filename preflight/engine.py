@@ -59,13 +59,20 @@ def _struct(value: dict[str, object]) -> struct_pb2.Struct:
     return s
 
 
-def with_engine_additions(
-    registrations: Iterable[Registration], config: RawStackConfig, project: str
-) -> list[Registration]:
-    """The registrations as the engine holds them: default providers in, provider inputs completed."""
-    result: list[Registration] = []
-    defaults: dict[tuple[str, str, str], Registration] = {}
-    for reg in registrations:
+class EngineView:
+    """The registrations as the engine holds them, built one registration at a time, so that
+    Analyze requests can be sent while the program still runs."""
+
+    def __init__(self, config: RawStackConfig, project: str) -> None:
+        self.config = config
+        self.project = project
+        self.by_urn: dict[str, Registration] = {}
+        self._defaults: dict[tuple[str, str, str], Registration] = {}
+
+    def add(self, reg: Registration) -> list[Registration]:
+        """The registration as the engine holds it, preceded by its default provider when it is
+        that provider's first user."""
+        added: list[Registration] = []
         if reg.is_provider:
             inputs = struct_pb2.Struct()
             inputs.CopyFrom(reg.inputs)
@@ -76,34 +83,50 @@ def with_engine_additions(
             reg = dataclasses.replace(reg, inputs=inputs)
         elif reg.custom and reg.provider is None and reg.package not in _NO_DEFAULT_PROVIDER:
             key = (reg.package, reg.version, reg.plugin_download_url)
-            provider = defaults.get(key)
+            provider = self._defaults.get(key)
             if provider is None:
-                name = default_provider_name(reg.version, reg.plugin_download_url)
-                type_ = f"pulumi:providers:{reg.package}"
-                inputs_map: dict[str, object] = dict(config.package(reg.package))
-                if reg.version:
-                    inputs_map["version"] = reg.version
-                if reg.plugin_download_url:
-                    inputs_map["pluginDownloadURL"] = reg.plugin_download_url
-                provider = Registration(
-                    type=type_,
-                    name=name,
-                    urn=engine_urn(config.stack, project, "", type_, name),
-                    parent=None,
-                    custom=True,
-                    provider=None,
-                    inputs=_struct(inputs_map),
-                    options={},
-                    source=None,
-                    id="",
-                    version=reg.version,
-                    plugin_download_url=reg.plugin_download_url,
-                )
-                defaults[key] = provider
-                result.append(provider)
+                provider = self._defaults[key] = self._default_provider(reg)
+                added.append(provider)
             reg = dataclasses.replace(reg, provider=f"{provider.urn}::{UNKNOWN_ID}")
-        result.append(reg)
-    return result
+        added.append(reg)
+        for r in added:
+            self.by_urn[r.urn] = r
+        return added
+
+    def _default_provider(self, reg: Registration) -> Registration:
+        name = default_provider_name(reg.version, reg.plugin_download_url)
+        type_ = f"pulumi:providers:{reg.package}"
+        inputs_map: dict[str, object] = dict(self.config.package(reg.package))
+        if reg.version:
+            inputs_map["version"] = reg.version
+        if reg.plugin_download_url:
+            inputs_map["pluginDownloadURL"] = reg.plugin_download_url
+        return Registration(
+            type=type_,
+            name=name,
+            urn=engine_urn(self.config.stack, self.project, "", type_, name),
+            parent=None,
+            custom=True,
+            provider=None,
+            inputs=_struct(inputs_map),
+            options={},
+            source=None,
+            id="",
+            version=reg.version,
+            plugin_download_url=reg.plugin_download_url,
+        )
+
+    def analyze_request(self, reg: Registration) -> analyzer_pb2.AnalyzeRequest:
+        """The AnalyzeRequest of a registration already added (its provider was added before it)."""
+        return _analyze_request(reg, self.by_urn)
+
+
+def with_engine_additions(
+    registrations: Iterable[Registration], config: RawStackConfig, project: str
+) -> list[Registration]:
+    """The registrations as the engine holds them: default providers in, provider inputs completed."""
+    view = EngineView(config, project)
+    return [added for reg in registrations for added in view.add(reg)]
 
 
 def _seconds(duration: str) -> float:
@@ -143,20 +166,21 @@ def _provider(
     )
 
 
+def _analyze_request(reg: Registration, by_urn: dict[str, Registration]) -> analyzer_pb2.AnalyzeRequest:
+    return analyzer_pb2.AnalyzeRequest(
+        type=reg.type,
+        properties=reg.inputs,
+        urn=reg.urn,
+        name=reg.name,
+        options=_options(reg),
+        provider=_provider(reg, by_urn),
+    )
+
+
 def analyze_requests(registrations: list[Registration]) -> list[analyzer_pb2.AnalyzeRequest]:
     """One AnalyzeRequest per registration, in registration order."""
     by_urn = {r.urn: r for r in registrations}
-    return [
-        analyzer_pb2.AnalyzeRequest(
-            type=r.type,
-            properties=r.inputs,
-            urn=r.urn,
-            name=r.name,
-            options=_options(r),
-            provider=_provider(r, by_urn),
-        )
-        for r in registrations
-    ]
+    return [_analyze_request(r, by_urn) for r in registrations]
 
 
 def _state(reg: Registration) -> struct_pb2.Struct:

@@ -22,12 +22,17 @@ class Locator:
     def __init__(self, project: Project, root: Path) -> None:
         self.project = project
         self.root = root
+        # Thousands of resources come from a handful of files: resolve each file once.
+        self._paths: dict[Path, tuple[str, str]] = {}
 
     def at(self, path: Path, line: int) -> Location:
-        path = path.resolve()
-        rel = path.relative_to(self.project.dir) if path.is_relative_to(self.project.dir) else path
-        repo = path.relative_to(self.root) if path.is_relative_to(self.root) else path
-        return Location(rel.as_posix(), repo.as_posix(), max(line, 1))
+        known = self._paths.get(path)
+        if known is None:
+            full = path.resolve()
+            rel = full.relative_to(self.project.dir) if full.is_relative_to(self.project.dir) else full
+            repo = full.relative_to(self.root) if full.is_relative_to(self.root) else full
+            known = self._paths[path] = (rel.as_posix(), repo.as_posix())
+        return Location(known[0], known[1], max(line, 1))
 
     def config_line(self, stack_file: Path, prefix: str | None = None) -> Location:
         """The stack file, at the first key of a package's config when there is one."""

@@ -170,18 +170,25 @@ class PackSession:
             try:
                 return request, future.result()
             except grpc.RpcError as err:
-                details = (err.details() if hasattr(err, "details") else "") or ""
-                first = details.strip().splitlines()[-1] if details.strip() else str(err.code())
-                raise self.process.failure(
-                    f"the policy pack failed in Analyze of {request.urn}: {first[:300]}"
-                ) from None
+                raise self.process.failure(self.analyze_failure(request, err)) from None
 
         for request in requests:
-            pending.append((request, self.stub.Analyze.future(request, timeout=self.rpc_timeout)))
+            pending.append((request, self.analyze_future(request)))
             if len(pending) >= window:
                 yield settle()
         while pending:
             yield settle()
+
+    def analyze_future(self, request: analyzer_pb2.AnalyzeRequest) -> Any:
+        """One Analyze call in flight; its result() answers or raises grpc.RpcError."""
+        return self.stub.Analyze.future(request, timeout=self.rpc_timeout)
+
+    @staticmethod
+    def analyze_failure(request: analyzer_pb2.AnalyzeRequest, err: grpc.RpcError) -> str:
+        """What to say when the pack failed to analyze a resource."""
+        details = (err.details() if hasattr(err, "details") else "") or ""
+        first = details.strip().splitlines()[-1] if details.strip() else str(err.code())
+        return f"the policy pack failed in Analyze of {request.urn}: {first[:300]}"
 
     def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
         response = self._call("AnalyzeStack", self.stub.AnalyzeStack, request, optional=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +63,19 @@ def _program_frame(tb: traceback.StackSummary, project: Project) -> str:
     return ""
 
 
-def run_stack(project: Project, config: RawStackConfig) -> list[Registration]:
-    """Every registration the program makes for this stack, in order.
+def run_stack(
+    project: Project,
+    config: RawStackConfig,
+    on_registration: Callable[[Registration], None] | None = None,
+) -> list[Registration]:
+    """Every registration the program makes for this stack, in order; each is also handed to
+    on_registration as it arrives, while the program still runs.
 
     A pulumi.RunError (the program's way to reject its config) is a usage error carrying the
     program's own one-line message; any other exception is a crash.
     """
     monitor = RecordingMonitor(PreviewMocks(), project.name, config.stack, project.dir)
+    monitor.listener = on_registration
     try:
         with _isolated(project):
             return run_program(

@@ -11,6 +11,7 @@ keeps every secret out of the report.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,25 +102,32 @@ def _run_stack(run_: _Run, stack: str) -> StackResult:
 
 
 def _check_stack(run_: _Run, config: RawStackConfig, process: PackProcess, started: float) -> StackResult:
-    from .analysis import check_with_pack
+    from .analysis_stream import StreamingAnalysis
 
     result = StackResult(stack=config.stack, stack_file=run_.locator.at(config.file, 1).path)
     policy_config = _policy_config(run_, config.stack, result)
-    registrations, program_done = _record_program(run_, config)
-    result.timings["program"] = program_done - started
-    port = process.wait_port(run_.options.pack_start_timeout)
-    ready = time.perf_counter()
-    result.timings["pack_start_wait"] = ready - program_done
-    verdict = check_with_pack(
+    # The pack analyzes each registration as it arrives, while the program still runs.
+    stream = StreamingAnalysis(
         process,
-        port,
         config,
         policy_config,
-        registrations,
         project=run_.project.name,
+        pack_start_timeout=run_.options.pack_start_timeout,
         rpc_timeout=run_.options.rpc_timeout,
     )
-    result.timings["policy"] = time.perf_counter() - ready
+    stream.start()
+    try:
+        registrations, program_done = _record_program(run_, config, stream.registered)
+    except BaseException:
+        stream.close()
+        raise
+    verdict = stream.finish(registrations)
+    done = time.perf_counter()
+    ready = stream.ready_at if stream.ready_at is not None else done
+    result.timings["program"] = program_done - started
+    result.timings["pack_start_wait"] = max(0.0, ready - program_done)
+    result.timings["policy"] = done - ready
+    result.timings["overlap"] = max(0.0, program_done - ready)
     if not run_.report.pack_name:
         _describe_pack(run_.report, verdict.info)
     _fill_result(run_, result, config, verdict, registrations)
@@ -136,13 +144,15 @@ def _policy_config(run_: _Run, stack: str, result: StackResult) -> PolicyConfig:
     return read_stack_policy_config(path, result.policy_config)
 
 
-def _record_program(run_: _Run, config: RawStackConfig) -> tuple[list[Registration], float]:
+def _record_program(
+    run_: _Run, config: RawStackConfig, on_registration: Callable[[Registration], None]
+) -> tuple[list[Registration], float]:
     """What the engine would see (the program's registrations and the engine's additions), and
     when the program itself finished."""
     from .engine import with_engine_additions
     from .program import run_stack
 
-    registrations = run_stack(run_.project, config)
+    registrations = run_stack(run_.project, config, on_registration)
     program_done = time.perf_counter()
     registrations = with_engine_additions(registrations, config, run_.project.name)
     run_.secrets.add_registrations(registrations)

@@ -1,0 +1,134 @@
+"""The pack's verdict on one stack, with Analyze requests sent while the program still runs.
+
+The engine analyzes each resource as it is registered; so does this. A thread of its own waits for
+the pack's port, configures the pack as the engine does (Handshake, ConfigureStack, GetAnalyzerInfo,
+Configure), then turns every registration the recording monitor hands it into the AnalyzeRequest
+the engine would send (engine.EngineView: default providers in, provider inputs completed) and sends
+it, several in flight. Preflight's process runs the program while the pack process analyzes: the
+two use the machine's cores side by side. AnalyzeStack follows the last registration.
+
+Registrations arrive in the SDK's thread order; the verdict lists the answers in the order the
+program constructed the resources (creation_order), exactly as the one-after-the-other path
+(analysis.check_with_pack) lists them, and a failure names the first resource in that order.
+"""
+
+from __future__ import annotations
+
+import collections
+import queue
+import threading
+import time
+from typing import Any
+
+import grpc
+from pulumi.runtime.proto import analyzer_pb2
+
+from .analysis import Finding, PackVerdict, PolicyConfig
+from .engine import EngineView, analyze_stack_request
+from .pack import PackInfo, PackSession, reconcile_policy_config
+from .process import PackProcess
+from .recorder import Registration
+from .secure_config import RawStackConfig
+
+_WINDOW = 32
+"""Analyze calls in flight at once: enough to keep the pack's workers busy, few enough to bound memory."""
+_DONE = None
+
+
+class StreamingAnalysis:
+    """Start it before the program, hand it each registration, finish it with the final list."""
+
+    def __init__(
+        self,
+        process: PackProcess,
+        config: RawStackConfig,
+        policy_config: PolicyConfig,
+        *,
+        project: str,
+        pack_start_timeout: float,
+        rpc_timeout: float,
+    ) -> None:
+        self.process = process
+        self.config = config
+        self.policy_config = policy_config
+        self.project = project
+        self.pack_start_timeout = pack_start_timeout
+        self.rpc_timeout = rpc_timeout
+        self.ready_at: float | None = None
+        """When the pack was configured and Analyze could start (time.perf_counter())."""
+        self._inbox: queue.SimpleQueue[Registration | None] = queue.SimpleQueue()
+        self._answers: dict[str, collections.deque[analyzer_pb2.AnalyzeResponse | str]] = {}
+        self._session: PackSession | None = None
+        self._info: PackInfo | None = None
+        self._levels: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="preflight-analyze", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def registered(self, reg: Registration) -> None:
+        """The recording monitor's listener: never blocks the program."""
+        self._inbox.put(reg)
+
+    def _work(self) -> None:
+        try:
+            port = self.process.wait_port(self.pack_start_timeout)
+            session = self._session = PackSession(self.process, port, rpc_timeout=self.rpc_timeout)
+            session.handshake(self.project, self.config.stack, self.config.values, self.config.secret_keys)
+            info = self._info = session.info(self.process.pack.version, self.process.pack.description)
+            self._levels = reconcile_policy_config(info, self.policy_config.given, self.policy_config.source)
+            session.configure(self._levels)
+            self.ready_at = time.perf_counter()
+            self._analyze(session)
+        except BaseException as err:  # handed to the caller of finish(), in the main thread
+            self._error = err
+
+    def _analyze(self, session: PackSession) -> None:
+        view = EngineView(self.config, self.project)
+        pending: collections.deque[tuple[str, analyzer_pb2.AnalyzeRequest, Any]] = collections.deque()
+
+        def settle() -> None:
+            urn, request, future = pending.popleft()
+            try:
+                answer: analyzer_pb2.AnalyzeResponse | str = future.result()
+            except grpc.RpcError as err:
+                answer = session.analyze_failure(request, err)
+            self._answers.setdefault(urn, collections.deque()).append(answer)
+
+        while (reg := self._inbox.get()) is not _DONE:
+            for added in view.add(reg):
+                request = view.analyze_request(added)
+                pending.append((added.urn, request, session.analyze_future(request)))
+                if len(pending) >= _WINDOW:
+                    settle()
+        while pending:
+            settle()
+
+    def finish(self, registrations: list[Registration]) -> PackVerdict:
+        """The verdict, once the program is done: `registrations` as the engine holds them, in
+        construction order. Raises what the pack or its configuration raised."""
+        self._inbox.put(_DONE)
+        self._thread.join()
+        try:
+            if self._error is not None:
+                raise self._error
+            assert self._session is not None and self._info is not None
+            found: list[Finding] = []
+            for reg in registrations:
+                answer = self._answers[reg.urn].popleft()
+                if isinstance(answer, str):
+                    raise self.process.failure(answer)
+                found += [("resource", diag.urn or reg.urn, diag) for diag in answer.diagnostics]
+            stack = self._session.analyze_stack(analyze_stack_request(registrations))
+            found += [("stack", diag.urn, diag) for diag in stack.diagnostics]
+        finally:
+            self.close()
+        levels = {name: level for name, (level, _) in sorted(self._levels.items())}
+        return PackVerdict(self._info, levels, found)
+
+    def close(self) -> None:
+        """Stop at once (the program failed): the thread ends when the pack is gone."""
+        self._inbox.put(_DONE)
+        if self._session is not None:
+            self._session.close()

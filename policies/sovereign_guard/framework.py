@@ -102,6 +102,13 @@ def type_matches(pattern: str, resource_type: str) -> bool:
     return resource_type == pattern
 
 
+class Unreadable(Exception):
+    """Raised by a check when a property it must judge has a shape it cannot read.
+
+    The message names the property path and the shape found, never a value: it becomes the
+    violation's text as it is (fail closed, and say why)."""
+
+
 class NotApplicable(Exception):
     """Raised by `Context.not_applicable`; the framework answers the engine with it."""
 
@@ -187,6 +194,8 @@ def _guarded(meta: Meta, check: Check, ctx: Context) -> Iterable[Finding | str]:
         return list(check(ctx) or ())
     except (UnknownValueError, NotApplicable):
         raise
+    except Unreadable as err:
+        return [f"{err}: the policy {meta.name} cannot judge it; treated as a violation"]
     except Exception as err:
         # The exception text may quote property values (secrets included): it goes to stderr only
         # (never stdout, which carries the pack's port line), the violation names the type alone.

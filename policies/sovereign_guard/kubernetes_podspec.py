@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .framework import Context
-from .values import get, get_list
+from .framework import Context, Unreadable
+from .values import get, get_list, shape
 
 K8S = "kubernetes"
 
@@ -60,13 +60,22 @@ def kind_of(resource_type: str) -> str:
 
 
 def pod_spec(resource_type: str, props: Any) -> Mapping[str, Any] | None:
-    """The pod spec of a workload's wire inputs; None when the manifest holds none."""
+    """The pod spec of a workload's wire inputs; None when the manifest holds none.
+
+    A step of the path that is set but is not an object is Unreadable, never "no pod spec": a
+    manifest the pack cannot read is not one it may pass."""
     node: Any = props
+    walked: list[str] = []
     for key in POD_SPEC_PATHS[resource_type]:
+        if node is not None and not isinstance(node, Mapping):
+            raise Unreadable(f"{'.'.join(walked)} is a {shape(node)}, not an object")
         node = get(node, key)
+        walked.append(key)
         if node is None:
             return None
-    return node if isinstance(node, Mapping) else None
+    if not isinstance(node, Mapping):
+        raise Unreadable(f"{'.'.join(walked)} is a {shape(node)}, not an object")
+    return node
 
 
 def require_pod_spec(ctx: Context) -> Mapping[str, Any]:

@@ -19,6 +19,21 @@ TRUE_WORDS = frozenset({"true", "1", "t", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"false", "0", "f", "no", "n", "off"})
 
 
+def shape(value: Any) -> str:
+    """What kind of JSON value this is, in words a reader knows (never the proxy's class name)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, Sequence):
+        return "list"
+    return "null" if value is None else "value of another kind"
+
+
 def get(props: Any, key: str) -> Any:
     """props[key], or None when props is not a mapping or has no such key."""
     if not isinstance(props, Mapping):

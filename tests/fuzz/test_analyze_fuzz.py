@@ -146,14 +146,6 @@ def test_the_oracle_reads_what_the_framework_prints_for_a_failed_check(
 POD_POLICIES = ("kubernetes-workload-disallow-privileged", "kubernetes-workload-require-non-root")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known gap, found by this fuzz: the Kubernetes pod policies (kubernetes_podspec.py) answer "
-        "'sets no pod spec' (not applicable) when a field on the pod-spec path is not an object; "
-        "they should report that they cannot read it. Strict: remove the mark once fixed."
-    ),
-)
 def test_a_pod_spec_of_the_wrong_shape_is_reported(pack: PackSession) -> None:
     props = {**m.hardened_deployment(), "spec": ["not", "an", "object"]}
     _, response = analyze_one(pack, "kubernetes:apps/v1:Deployment", props, ())

@@ -277,3 +277,26 @@ def test_an_unknown_pod_spec_is_reported_as_unknown_in_preview() -> None:
     props["spec"]["template"]["spec"] = UNKNOWN
     for policy in POD_POLICIES.values():
         assert run(policy, "kubernetes:apps/v1:Deployment", props).unknown is not None, policy.name
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "shape"),
+    [
+        (("spec",), ["not", "an", "object"], "spec is a list"),
+        (("spec", "template"), "x", "spec.template is a string"),
+    ],
+)
+def test_a_pod_spec_path_of_the_wrong_shape_is_a_violation_never_not_applicable(
+    where: tuple[str, ...], value: Any, shape: str
+) -> None:
+    props = m.workload("kubernetes:apps/v1:Deployment", m.hardened_pod_spec())
+    node = props
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    for name, policy in POD_POLICIES.items():
+        result = run(
+            policy, "kubernetes:apps/v1:Deployment", props, config=REGISTRIES if name == IMAGES else None
+        )
+        assert result.violated, (name, result.text())
+        assert f"{shape}, not an object" in result.text() and "treated as a violation" in result.text()

@@ -2,7 +2,7 @@
 
 A row says how to read the setting (one S3 call), which error codes mean "not configured" and what
 that gap is, when the spec asks for the setting, and how to judge an answer. The rows are in the
-order of their gaps in a report; USAGE_ROWS (transport, stored objects) follow them. To audit
+order of their gaps in a report; usage_rows.py adds the checks no step sets. To audit
 differently (for example a setting an endpoint does not offer), pass audit_bucket other rows,
 built with dataclasses.replace from these.
 """
@@ -13,14 +13,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from .gaps import Gap, notice
 from .limits import ACCEPT_KEYS, BLOCK_PUBLIC_ACLS_BREAKS_WRITES, NO_DEFAULT_ENCRYPTION
-from .object_audit import audit_sse_c_objects
 from .policy_statements import is_public_allow, is_sse_c_deny, is_tls_deny
 from .spec import LIFECYCLE_RULE_ID, PUBLIC_ACCESS_BLOCK, PUBLIC_GRANTEES, BucketSpec
-from .validation import is_loopback_host
 
 Judge = Callable[[Any, BucketSpec], list[Gap]]
 
@@ -205,20 +202,6 @@ def _lifecycle(answer: Any, spec: BucketSpec) -> list[Gap]:
     ]
 
 
-def _transport(endpoint_url: Any, _spec: BucketSpec) -> list[Gap]:
-    url = str(endpoint_url or "")
-    if url.startswith("https://"):
-        return []
-    if is_loopback_host(urlsplit(url).hostname or ""):
-        return []  # a local test endpoint, the only plain http validation accepts (callers say so)
-    return [Gap("TRANSPORT_NOT_TLS", f"{url} is not https: requests and keys cross the network in clear")]
-
-
-def _sse_c_objects(answer: Any, _spec: BucketSpec) -> list[Gap]:
-    gaps, notices = answer
-    return [Gap(code, text) for code, text in gaps] + [notice(code, text) for code, text in notices]
-
-
 def _judged_empty(judge: Judge) -> Callable[[BucketSpec], list[Gap]]:
     """Not configured reads as an empty configuration (no statement, no rule, lock off)."""
     return lambda spec: judge({}, spec)
@@ -284,28 +267,5 @@ AUDIT_ROWS: tuple[AuditRow, ...] = (
         when_missing=_judged_empty(_lifecycle),
         missing_codes=frozenset({"NoSuchLifecycleConfiguration"}),
         applies=lambda spec: spec.noncurrent_version_days is not None,
-    ),
-)
-
-# How the bucket is reached and used, which no configuration step sets: the transport the client
-# talks, and what was stored. Their `step` names the check, not a configure.STEPS entry.
-USAGE_ROWS: tuple[AuditRow, ...] = (
-    AuditRow(
-        # No gateway we target enforces aws:SecureTransport (Ceph RGW ignores it): TLS is what
-        # the client talks, and only https endpoints pass config validation.
-        step="endpoint",
-        what="transport",
-        read=lambda c, _b: c.meta.endpoint_url,
-        judge=_transport,
-        when_missing=None,
-    ),
-    AuditRow(
-        # No bucket policy can require SSE-C on Ceph RGW: check what was stored (a bounded sample).
-        step="sse-c-objects",
-        what="stored objects (SSE-C sample)",
-        read=lambda c, b: audit_sse_c_objects(c, b),
-        judge=_sse_c_objects,
-        when_missing=None,
-        applies=lambda spec: spec.require_sse_c,
     ),
 )

@@ -12,11 +12,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .audit_rows import AUDIT_ROWS, USAGE_ROWS, AuditRow
+from .audit_rows import AUDIT_ROWS, AuditRow
 from .buckets import bucket_exists
 from .client import error_code
 from .gaps import AuditReport, Gap
 from .spec import BucketSpec
+from .usage_rows import USAGE_ROWS
 
 _MISSING = object()
 
@@ -64,7 +65,7 @@ def audit_report(
 
     Transport and credential failures (endpoint down, keys refused) still raise: they say nothing
     about the bucket. `rows` lets a caller audit a subset or a variant (a row per setting);
-    `usage_rows` are the checks of transport and stored objects (audit_rows.USAGE_ROWS).
+    `usage_rows` are the checks of transport and stored objects (usage_rows.USAGE_ROWS).
     """
     name = spec.name
     try:

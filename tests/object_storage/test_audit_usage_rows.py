@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3hardening
-from s3hardening.audit_rows import USAGE_ROWS
 from s3hardening.bucket_audit import audit_report
+from s3hardening.usage_rows import USAGE_ROWS
 
 SSE_C = s3hardening.BucketSpec("hd-1", encryption="SSE-C")
 

@@ -41,7 +41,7 @@ class Gateway:
     http_endpoint: str
     https_endpoint: str
     ca_bundle: str
-    access_key: str
+    access_key: str = dataclasses.field(repr=False)
     secret_key: str = dataclasses.field(repr=False)
     workdir: str = ""
     rgw_pid: int = 0

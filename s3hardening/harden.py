@@ -17,6 +17,7 @@ from .buckets import bucket_exists, bucket_is_empty
 from .client import error_code
 from .configure import apply_configuration
 from .errors import BucketExistsError, HardeningFailedError, S3OperationError
+from .limits import GatewayLimitError
 from .spec import BucketSpec
 
 
@@ -92,6 +93,9 @@ def create_hardened_bucket(
     except Exception as exc:
         step = getattr(exc, "hardening_step", None) or getattr(exc, "step", "") or "verify"
         cause = str(exc) if isinstance(exc, S3OperationError) else describe(exc, step)
+        if isinstance(exc, GatewayLimitError):
+            # Raised from what the gateway answered, where no endpoint is at hand: name it here.
+            cause = f"S3 endpoint {getattr(client.meta, 'endpoint_url', '?')}: {cause}"
         fate = (
             _roll_back(client, spec.name)
             if created

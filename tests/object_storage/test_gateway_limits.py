@@ -71,6 +71,7 @@ def test_without_acceptance_create_names_every_limit_and_rolls_back() -> None:
     assert "'block-public-acls-breaks-writes', 'no-default-encryption'" in text
     assert "acceptedGatewayLimits" in text and "--accept-gateway-limit" in text
     assert "rolled back" in text and _buckets(rgw) == []
+    assert f"S3 endpoint {INPROCESS_ENDPOINT}" in text
 
 
 def test_one_accepted_limit_still_names_the_other() -> None:

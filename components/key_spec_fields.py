@@ -30,6 +30,13 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def counted(at: str, value: Any, high: int, allowed: str) -> int:
+    """A whole number from 1 to `high` (a YAML `true` is not one, though Python says it is)."""
+    if not is_int(value) or not 1 <= value <= high:
+        raise ConfigError(config_key(at), value, allowed)
+    return int(value)
+
+
 def choice(at: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ConfigError(config_key(at), value, f"one of {list(allowed)}")

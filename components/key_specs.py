@@ -33,7 +33,7 @@ from .key_spec_fields import (
     check_algorithm,
     choice,
     config_key,
-    is_int,
+    counted,
     iso_date,
     readers,
     retired_generations,
@@ -181,13 +181,12 @@ def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
         )
     check_algorithm(at, item)
 
-    generation = item.get("generation", 1)
-    if not is_int(generation) or not 1 <= generation <= MAX_GENERATION:
-        raise ConfigError(
-            config_key(f"{at}.generation"),
-            generation,
-            f"an integer >= 1 and <= {MAX_GENERATION} (1 for a new key)",
-        )
+    generation = counted(
+        f"{at}.generation",
+        item.get("generation", 1),
+        MAX_GENERATION,
+        f"an integer >= 1 and <= {MAX_GENERATION} (1 for a new key)",
+    )
     retired = retired_generations(at, item.get("retiredGenerations", []), generation)
 
     expires_at = iso_date(f"{at}.expiresAt", item.get("expiresAt"))
@@ -197,13 +196,12 @@ def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
             expires_at.isoformat(),
             f"a date after {today.isoformat()}: rotate the key (raise generation) and set a new expiry",
         )
-    rotation_days = item.get("rotationDays", DEFAULT_ROTATION_DAYS)
-    if not is_int(rotation_days) or not 1 <= rotation_days <= MAX_ROTATION_DAYS:
-        raise ConfigError(
-            config_key(f"{at}.rotationDays"),
-            rotation_days,
-            f"a number of days from 1 to {MAX_ROTATION_DAYS} (project choice: rotate at least every 3 years)",
-        )
+    rotation_days = counted(
+        f"{at}.rotationDays",
+        item.get("rotationDays", DEFAULT_ROTATION_DAYS),
+        MAX_ROTATION_DAYS,
+        f"a number of days from 1 to {MAX_ROTATION_DAYS} (project choice: rotate at least every 3 years)",
+    )
 
     key_readers = readers(at, item.get("readers", []), custody)
     return KeySpec(

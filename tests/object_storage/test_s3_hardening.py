@@ -44,6 +44,12 @@ def _client_error(code: str, message: str = "boom", op: str = "PutBucketEncrypti
     return ClientError({"Error": {"Code": code, "Message": message}}, op)
 
 
+def _creating_state_bucket_fails(client: Any, match: str) -> None:
+    """Creating the bucket `state-1` fails closed, with a message that matches `match`."""
+    with pytest.raises(s3hardening.HardeningFailedError, match=match):
+        harden.create_hardened_bucket(client, s3hardening.BucketSpec("state-1"), region=INPROCESS_REGION)
+
+
 def test_create_then_audit_is_clean_and_settings_round_trip() -> None:
     target = _target()
     spec = _locked_spec()
@@ -171,8 +177,7 @@ def test_failed_rollback_is_reported_loudly(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(client, "put_bucket_encryption", boom)
     monkeypatch.setattr(client, "delete_bucket", refuse_delete)
-    with pytest.raises(s3hardening.HardeningFailedError, match="ALSO failed"):
-        harden.create_hardened_bucket(client, s3hardening.BucketSpec("state-1"), region=INPROCESS_REGION)
+    _creating_state_bucket_fails(client, "ALSO failed")
     # The bucket that could not be removed has its public access blocked (first step).
     assert client.get_public_access_block(Bucket="state-1")
 
@@ -185,8 +190,7 @@ def test_rollback_never_deletes_a_bucket_that_received_data(monkeypatch: pytest.
         raise _client_error("InternalError")
 
     monkeypatch.setattr(client, "put_bucket_policy", put_then_fail)
-    with pytest.raises(s3hardening.HardeningFailedError, match="NOT deleted"):
-        harden.create_hardened_bucket(client, s3hardening.BucketSpec("state-1"), region=INPROCESS_REGION)
+    _creating_state_bucket_fails(client, "NOT deleted")
     assert client.head_bucket(Bucket="state-1")
 
 
@@ -194,8 +198,7 @@ def test_audit_that_finds_gaps_after_create_fails_closed(monkeypatch: pytest.Mon
     # An endpoint that answers 200 but ignores a setting (seen on partial S3 implementations).
     client = _target().client()
     monkeypatch.setattr(client, "put_bucket_versioning", lambda **_: None)
-    with pytest.raises(s3hardening.HardeningFailedError, match="VERSIONING_DISABLED"):
-        harden.create_hardened_bucket(client, s3hardening.BucketSpec("state-1"), region=INPROCESS_REGION)
+    _creating_state_bucket_fails(client, "VERSIONING_DISABLED")
     assert not buckets.bucket_exists(client, "state-1")
 
 

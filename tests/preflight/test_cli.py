@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from . import sarif_check
-from .conftest import PACKS, PROJECT, line_of, run_cli
+from .conftest import PACKS, PROJECT, Result, line_of, run_cli
 
 RULE_LINE = line_of(PROJECT / "__main__.py", "ssh = openstack.networking.SecGroupRule(")
 SSH_POLICY = "network-secgroup-disallow-public-ssh"
@@ -294,12 +294,17 @@ def test_applied_suppression_is_reported_with_its_reason(fixture_project) -> Non
     assert "suppression:" not in v["message"]
 
 
-def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) -> None:
+def _suppressed_stack_with(fixture_project, path: Path, field: str, value: str) -> Result:
+    """Run the `suppressed` stack with one field of its suppression changed (a copy at `path`)."""
     config = json.loads((PROJECT / "stacks" / "suppressed.policy.json").read_text())
-    config[SSH_POLICY]["suppressions"][0]["expires"] = "2001-01-31"
-    path = tmp_path / "expired.json"
+    config[SSH_POLICY]["suppressions"][0][field] = value
     path.write_text(json.dumps(config))
-    r = fixture_project("--stack", "suppressed", "--policy-config", path)
+    return fixture_project("--stack", "suppressed", "--policy-config", path)
+
+
+def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) -> None:
+    path = tmp_path / "expired.json"
+    r = _suppressed_stack_with(fixture_project, path, "expires", "2001-01-31")
     assert r.code == 2
     assert r.err.strip().splitlines() == [
         f"preflight: error: stack 'suppressed': {path}: suppression #1 ({SSH_POLICY} on admin-ssh): "
@@ -309,10 +314,6 @@ def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) 
 
 
 def test_malformed_suppression_fails_the_schema(fixture_project, tmp_path: Path) -> None:
-    config = json.loads((PROJECT / "stacks" / "suppressed.policy.json").read_text())
-    config[SSH_POLICY]["suppressions"][0]["reason"] = "because"
-    path = tmp_path / "short.json"
-    path.write_text(json.dumps(config))
-    r = fixture_project("--stack", "suppressed", "--policy-config", path)
+    r = _suppressed_stack_with(fixture_project, tmp_path / "short.json", "reason", "because")
     assert r.code == 2
     assert f"{SSH_POLICY}.suppressions[0].reason: 'because' is too short" in r.err

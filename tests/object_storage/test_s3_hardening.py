@@ -11,9 +11,7 @@ import pytest
 import s3hardening
 from s3hardening import bucket_audit
 from s3hardening.spec import PUBLIC_GRANTEES
-from tests.object_storage.conftest import (
-    INPROCESS_REGION,
-)
+from tests.object_storage.conftest import INPROCESS_REGION
 from tests.object_storage.helpers import client_error, inprocess_target, locked_spec
 
 pytestmark = pytest.mark.usefixtures("moto_inprocess")

@@ -20,15 +20,6 @@ from tests.object_storage.helpers import client_error, inprocess_target, locked_
 
 pytestmark = pytest.mark.usefixtures("moto_inprocess")
 
-ALL_GAPS_SSE_C_LOCKED = [
-    "ENCRYPTION_MISSING",
-    "VERSIONING_DISABLED",
-    "PUBLIC_ACCESS_BLOCK_MISSING",
-    "POLICY_TLS_NOT_ENFORCED",
-    "OBJECT_LOCK_DISABLED",
-    "LIFECYCLE_NONCURRENT_MISSING",
-]
-
 
 def _creating_state_bucket_fails(client: Any, match: str) -> None:
     """Creating the bucket `state-1` fails closed, with a message that matches `match`."""

@@ -15,6 +15,7 @@ import pulumi
 import pulumi_openstack as openstack
 
 from .bastion_sshd import JumpTarget, SecondFactor, bastion_user_data
+from .host_parts import admin_keypair, encrypted_boot_volume, zone_port
 
 
 @dataclass(frozen=True)
@@ -55,36 +56,16 @@ class Bastion(pulumi.ComponentResource):
     def __init__(self, name: str, args: BastionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sovereign:bastion:Bastion", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        # A public key is always given, so OpenStack never generates a private key into the state.
-        keypair = openstack.compute.Keypair(
-            f"{name}-keypair", public_key=args.ssh_public_keys[0].strip(), opts=child
-        )
-        port = openstack.networking.Port(
-            f"{name}-port",
-            network_id=args.network_id,
-            fixed_ips=[openstack.networking.PortFixedIpArgs(subnet_id=args.subnet_id)],
-            security_group_ids=[args.security_group_id],
-            port_security_enabled=True,
-            opts=child,
-        )
+        keypair = admin_keypair(f"{name}-keypair", args.ssh_public_keys[0], child)
+        port = zone_port(f"{name}-port", args.network_id, args.subnet_id, args.security_group_id, child)
         user_data = bastion_user_data(args.jump_targets, args.second_factor, args.ssh_public_keys[1:])
         instance = openstack.compute.Instance(
             f"{name}-vm",
             flavor_name=args.flavor,
             key_pair=keypair.name,
             networks=[openstack.compute.InstanceNetworkArgs(port=port.id)],
-            block_devices=[
-                openstack.compute.InstanceBlockDeviceArgs(
-                    source_type="image",
-                    uuid=args.image_id,
-                    destination_type="volume",
-                    volume_size=args.volume_size,
-                    volume_type=args.volume_type,
-                    boot_index=0,
-                    # Ephemeral by design (PA-022 R68): the jump host keeps no data.
-                    delete_on_termination=True,
-                )
-            ],
+            # Ephemeral by design (PA-022 R68): the jump host keeps no data.
+            block_devices=encrypted_boot_volume(args.image_id, args.volume_size, args.volume_type),
             user_data=user_data,
             metadata={"role": "bastion"},
             tags=["role:bastion"],

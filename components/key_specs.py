@@ -1,7 +1,7 @@
 """Key specs: what a stack says about its encryption keys, parsed and checked before anything exists.
 
-Pure code (stdlib and ConfigError only) so that config.py can import it without a cycle; the
-imported material itself is checked by imported_keys.py.
+Pure code (stdlib and ConfigError only) so that config.py can import it without a cycle; each
+field's reader is in key_spec_fields.py, and the imported material is checked by imported_keys.py.
 
 Rules, each raising ConfigError with the exact key path (`sovereign-landing-zone:keys[2].custody`):
 - custody is `customer-held` (the provider never stores the material) or `provider-kms` (a
@@ -22,19 +22,21 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
-from .imported_keys import (
-    ALGORITHM,
-    GENERATION_SUFFIX,
-    KEY_BYTES,
-    KEY_NAME,
-    NAMESPACE,
-    check_imported_names,
+from .imported_keys import ALGORITHM, GENERATION_SUFFIX, KEY_NAME, check_imported_names
+from .key_spec_fields import (
+    KEY_BITS,
+    check_algorithm,
+    choice,
+    config_key,
+    counted,
+    iso_date,
+    readers,
+    retired_generations,
 )
 
 PURPOSES = ("object-storage", "volumes", "application", "backup")
@@ -45,15 +47,11 @@ DATA_CLASSES = ("public", "internal", "sensitive", "health")
 # technical guarantee against the provider itself, so the higher classes need customer-held keys).
 PROVIDER_KMS_DATA_CLASSES = ("public", "internal")
 
-KEY_BITS = KEY_BYTES * 8
 DEFAULT_ROTATION_DAYS = 365
 MAX_ROTATION_DAYS = 3 * 366
 # Every live generation is a resource (and its material a secret): a bound keeps a typo from
 # planning millions of them. Yearly rotation reaches it in a thousand years.
 MAX_GENERATION = 999
-
-_READER = re.compile(r"^[A-Za-z0-9_.@-]{1,255}$")
-_ALGORITHM = re.compile(r"^AES[-_ ]?(\d+)$", re.IGNORECASE)
 
 _FIELDS = (
     "name",
@@ -117,10 +115,6 @@ class KeySpec:
         return (*names, self.name) if generation == self.generation else names
 
 
-def _key(path: str) -> str:
-    return f"{NAMESPACE}:{path}"
-
-
 def parse_key_specs(
     raw: list[dict[str, Any]] | None,
     data_class: str,
@@ -134,18 +128,18 @@ def parse_key_specs(
     material is checked by parse_imported_keys). `today` decides whether an expiry has passed.
     """
     if data_class not in DATA_CLASSES:
-        raise ConfigError(_key("dataClassification"), data_class, f"one of {list(DATA_CLASSES)}")
+        raise ConfigError(config_key("dataClassification"), data_class, f"one of {list(DATA_CLASSES)}")
     if raw is None:
         raw = []
     if not isinstance(raw, list):
-        raise ConfigError(_key("keys"), raw, "a list of key declarations")
+        raise ConfigError(config_key("keys"), raw, "a list of key declarations")
     today = today or dt.date.today()
     specs: list[KeySpec] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
         spec = _parse_one(f"keys[{i}]", item, data_class, today)
         if spec.name in seen:
-            raise ConfigError(_key(f"keys[{i}].name"), spec.name, "a name not used by another key")
+            raise ConfigError(config_key(f"keys[{i}].name"), spec.name, "a name not used by another key")
         seen.add(spec.name)
         specs.append(spec)
     if imported_names is not None:
@@ -155,13 +149,13 @@ def parse_key_specs(
 
 def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
     if not isinstance(item, Mapping):
-        raise ConfigError(_key(at), item, "a mapping with name, purpose and custody")
+        raise ConfigError(config_key(at), item, "a mapping with name, purpose and custody")
     unknown = sorted(set(item) - set(_FIELDS), key=str)
     if unknown:
         close = difflib.get_close_matches(str(unknown[0]), _FIELDS, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ConfigError(
-            _key(f"{at}.{unknown[0]}"),
+            config_key(f"{at}.{unknown[0]}"),
             item[unknown[0]],
             f"no such key: {hint}one of the fields {list(_FIELDS)}",
         )
@@ -169,47 +163,47 @@ def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
     name = item.get("name")
     if not isinstance(name, str) or not KEY_NAME.match(name) or GENERATION_SUFFIX.search(name):
         raise ConfigError(
-            _key(f"{at}.name"),
+            config_key(f"{at}.name"),
             name,
             "2 to 32 characters: lowercase letters, digits and '-', starting with a letter, "
             "not ending in '-g<number>'",
         )
-    purpose = _choice(f"{at}.purpose", item.get("purpose"), PURPOSES)
-    custody = _choice(f"{at}.custody", item.get("custody"), CUSTODY_MODES)
-    source = _choice(f"{at}.source", item.get("source", "generated"), SOURCES)
+    purpose = choice(f"{at}.purpose", item.get("purpose"), PURPOSES)
+    custody = choice(f"{at}.custody", item.get("custody"), CUSTODY_MODES)
+    source = choice(f"{at}.source", item.get("source", "generated"), SOURCES)
     if custody == "provider-kms" and data_class not in PROVIDER_KMS_DATA_CLASSES:
         raise ConfigError(
-            _key(f"{at}.custody"),
+            config_key(f"{at}.custody"),
             custody,
             f"customer-held for a stack of data class '{data_class}': the provider may hold keys only "
             f"for {list(PROVIDER_KMS_DATA_CLASSES)} (SecNumCloud 3.2 3.3.2 gives no guarantee "
             "against the provider itself)",
         )
-    _check_algorithm(at, item)
+    check_algorithm(at, item)
 
-    generation = item.get("generation", 1)
-    if not _is_int(generation) or not 1 <= generation <= MAX_GENERATION:
-        raise ConfigError(
-            _key(f"{at}.generation"), generation, f"an integer >= 1 and <= {MAX_GENERATION} (1 for a new key)"
-        )
-    retired = _retired(at, item.get("retiredGenerations", []), generation)
+    generation = counted(
+        f"{at}.generation",
+        item.get("generation", 1),
+        MAX_GENERATION,
+        f"an integer >= 1 and <= {MAX_GENERATION} (1 for a new key)",
+    )
+    retired = retired_generations(at, item.get("retiredGenerations", []), generation)
 
-    expires_at = _date(f"{at}.expiresAt", item.get("expiresAt"))
+    expires_at = iso_date(f"{at}.expiresAt", item.get("expiresAt"))
     if expires_at is not None and expires_at <= today:
         raise ConfigError(
-            _key(f"{at}.expiresAt"),
+            config_key(f"{at}.expiresAt"),
             expires_at.isoformat(),
             f"a date after {today.isoformat()}: rotate the key (raise generation) and set a new expiry",
         )
-    rotation_days = item.get("rotationDays", DEFAULT_ROTATION_DAYS)
-    if not _is_int(rotation_days) or not 1 <= rotation_days <= MAX_ROTATION_DAYS:
-        raise ConfigError(
-            _key(f"{at}.rotationDays"),
-            rotation_days,
-            f"a number of days from 1 to {MAX_ROTATION_DAYS} (project choice: rotate at least every 3 years)",
-        )
+    rotation_days = counted(
+        f"{at}.rotationDays",
+        item.get("rotationDays", DEFAULT_ROTATION_DAYS),
+        MAX_ROTATION_DAYS,
+        f"a number of days from 1 to {MAX_ROTATION_DAYS} (project choice: rotate at least every 3 years)",
+    )
 
-    readers = _readers(at, item.get("readers", []), custody)
+    key_readers = readers(at, item.get("readers", []), custody)
     return KeySpec(
         name=name,
         purpose=purpose,
@@ -220,91 +214,6 @@ def _parse_one(at: str, item: Any, data_class: str, today: dt.date) -> KeySpec:
         retired_generations=retired,
         expires_at=expires_at,
         rotation_days=rotation_days,
-        readers=readers,
+        readers=key_readers,
         source=source,
     )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _choice(at: str, value: Any, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ConfigError(_key(at), value, f"one of {list(allowed)}")
-    return str(value)
-
-
-def _check_algorithm(at: str, item: Mapping[str, Any]) -> None:
-    allowed = (
-        f"{ALGORITHM}: a {KEY_BITS}-bit symmetric key (this project's minimum, stricter than the "
-        "128 bits of ANSSI's cryptographic mechanisms guide)"
-    )
-    algorithm = item.get("algorithm", ALGORITHM)
-    match = _ALGORITHM.match(algorithm) if isinstance(algorithm, str) else None
-    if match is None or int(match.group(1)) != KEY_BITS:
-        raise ConfigError(_key(f"{at}.algorithm"), algorithm, allowed)
-    bits = item.get("bitLength", KEY_BITS)
-    if not _is_int(bits) or bits != KEY_BITS:
-        raise ConfigError(_key(f"{at}.bitLength"), bits, f"{KEY_BITS} ({allowed})")
-
-
-def _retired(at: str, value: Any, generation: int) -> tuple[int, ...]:
-    if not isinstance(value, list) or not all(_is_int(g) for g in value):
-        raise ConfigError(_key(f"{at}.retiredGenerations"), value, "a list of generation numbers")
-    seen: set[int] = set()
-    for j, g in enumerate(value):
-        if g in seen:
-            raise ConfigError(_key(f"{at}.retiredGenerations[{j}]"), g, "each generation once")
-        seen.add(g)
-        if not 1 <= g < generation:
-            raise ConfigError(
-                _key(f"{at}.retiredGenerations[{j}]"),
-                g,
-                f"a generation from 1 to {generation - 1}: only generations before the current one "
-                f"({generation}) can be retired; a generation never goes backwards",
-            )
-    return tuple(sorted(seen))
-
-
-def _date(at: str, value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ConfigError(_key(at), value, "an ISO date (YYYY-MM-DD)")
-
-
-def _readers(at: str, value: Any, custody: str) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise ConfigError(_key(f"{at}.readers"), value, "a list of Keystone user ids")
-    if custody == "customer-held":
-        if value:
-            raise ConfigError(
-                _key(f"{at}.readers"),
-                value,
-                "no readers for a customer-held key: its material is never stored by the provider, "
-                "so no provider ACL exists; whoever can decrypt the stack's secrets can read it",
-            )
-        return ()
-    if not value:
-        raise ConfigError(
-            _key(f"{at}.readers"),
-            value,
-            "at least one Keystone user id: a provider-kms key is readable by named users only",
-        )
-    for j, reader in enumerate(value):
-        if not isinstance(reader, str) or not _READER.match(reader):
-            raise ConfigError(
-                _key(f"{at}.readers[{j}]"), reader, "a Keystone user id (letters, digits, '_', '.', '@', '-')"
-            )
-    if len(set(value)) != len(value):
-        raise ConfigError(_key(f"{at}.readers"), value, "each user id once")
-    return tuple(value)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import pulumi
 import pulumi_openstack as openstack
 
+from ..host_parts import admin_keypair
+
 if TYPE_CHECKING:
     from .cluster import SovereignClusterArgs
 
@@ -57,11 +59,7 @@ def build_magnum(name: str, args: SovereignClusterArgs, opts: pulumi.ResourceOpt
         labels=labels,
         opts=opts,
     )
-    keypair = (
-        openstack.compute.Keypair(f"{name}-keypair", public_key=args.ssh_public_key.strip(), opts=opts)
-        if args.ssh_public_key
-        else None
-    )
+    keypair = admin_keypair(f"{name}-keypair", args.ssh_public_key, opts)
     cluster = openstack.containerinfra.Cluster(
         f"{name}-cluster",
         cluster_template_id=template.id,

@@ -17,6 +17,7 @@ import pulumi
 import pulumi_openstack as openstack
 import pulumi_random as random
 
+from ..host_parts import admin_keypair, encrypted_boot_volume, zone_port
 from .flows import API_PORT, SUPERVISOR_PORT
 from .rke2 import NodeSettings, Role, node_user_data
 from .settings import NodePool
@@ -38,11 +39,7 @@ def build_self_managed(name: str, args: SovereignClusterArgs, opts: pulumi.Resou
             opts, pulumi.ResourceOptions(additional_secret_outputs=["result"], protect=args.protect)
         ),
     )
-    keypair = (
-        openstack.compute.Keypair(f"{name}-keypair", public_key=args.ssh_public_key.strip(), opts=opts)
-        if args.ssh_public_key
-        else None
-    )
+    keypair = admin_keypair(f"{name}-keypair", args.ssh_public_key, opts)
     balancer = openstack.loadbalancer.LoadBalancer(
         f"{name}-api-lb",
         vip_subnet_id=net.subnet_id,
@@ -116,16 +113,10 @@ def _pool_of_nodes(
     label = "cp" if role == "server" else "worker"
     group = openstack.compute.ServerGroup(f"{name}-{label}-group", policies="anti-affinity", opts=opts)
     addresses: list[pulumi.Output[str]] = []
+    net = args.network
     for i in range(pool.count):
         node = f"{name}-{label}-{i}"
-        port = openstack.networking.Port(
-            f"{node}-port",
-            network_id=args.network.network_id,
-            fixed_ips=[openstack.networking.PortFixedIpArgs(subnet_id=args.network.subnet_id)],
-            security_group_ids=[args.network.security_group_id],
-            port_security_enabled=True,
-            opts=opts,
-        )
+        port = zone_port(f"{node}-port", net.network_id, net.subnet_id, net.security_group_id, opts)
         settings = NodeSettings(
             role=role,
             version=args.version,
@@ -144,17 +135,7 @@ def _pool_of_nodes(
             flavor_name=pool.flavor,
             key_pair=keypair.name if keypair else None,
             networks=[openstack.compute.InstanceNetworkArgs(port=port.id)],
-            block_devices=[
-                openstack.compute.InstanceBlockDeviceArgs(
-                    source_type="image",
-                    uuid=args.image_id,
-                    destination_type="volume",
-                    volume_size=pool.volume_size,
-                    volume_type=args.volume_type,
-                    boot_index=0,
-                    delete_on_termination=True,
-                )
-            ],
+            block_devices=encrypted_boot_volume(args.image_id, pool.volume_size, args.volume_type),
             scheduler_hints=[openstack.compute.InstanceSchedulerHintArgs(group=group.id)],
             user_data=user_data,
             metadata={"role": f"kubernetes-{label}"},

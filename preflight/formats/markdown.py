@@ -16,6 +16,11 @@ def _where(v: Violation) -> str:
     return f"`{v.location.repo_path}:{v.location.line}`" if v.location else ""
 
 
+def _details(summary: str, header: str, rule: str, rows: list[str]) -> list[str]:
+    """A table folded under <details>: the plan's sections stay out of the way of the findings."""
+    return [f"<details><summary>{summary}</summary>", "", header, rule, *rows, "", "</details>", ""]
+
+
 def _stack(s: StackResult) -> list[str]:
     lines = [f"### Stack `{s.stack}`", ""]
     if s.error:
@@ -42,44 +47,43 @@ def _stack(s: StackResult) -> list[str]:
         lines.append("")
     suppressed = [v for v in ordered(s.violations) if v.suppression is not None]
     if suppressed:
-        lines += [
-            "<details><summary>Suppressed findings</summary>",
-            "",
+        lines += _details(
+            "Suppressed findings",
             "| Policy | Resource | Reason | Expires | Approved by |",
             "| --- | --- | --- | --- | --- |",
-        ]
-        for v in suppressed:
-            sup = v.suppression
-            assert sup is not None
-            lines.append(
+            [
                 f"| `{v.policy}` | `{_cell(v.resource_name) or 'stack'}` | {_cell(sup.reason)} "
                 f"| {sup.expires or '-'} | {_cell(sup.approved_by) or '-'} |"
-            )
-        lines += ["", "</details>", ""]
-    lines += ["<details><summary>Plan summary</summary>", "", "| Resource type | Count |", "| --- | ---: |"]
-    for type_, n in s.counts_by_type().items():
-        lines.append(f"| `{type_}` | {n} |")
-    lines += ["", "</details>", ""]
+                for v in suppressed
+                if (sup := v.suppression) is not None
+            ],
+        )
+    lines += _details(
+        "Plan summary",
+        "| Resource type | Count |",
+        "| --- | ---: |",
+        [f"| `{type_}` | {n} |" for type_, n in s.counts_by_type().items()],
+    )
     if s.flow_matrix:
-        lines += [
-            f"<details><summary>{FLOW_MATRIX.title} ({len(s.flow_matrix)} flows)</summary>",
-            "",
+        lines += _details(
+            f"{FLOW_MATRIX.title} ({len(s.flow_matrix)} flows)",
             "| From | To | Protocol/ports | Origin | Justification |",
             "| --- | --- | --- | --- | --- |",
-        ]
-        for src, dst, proto, origin, why in (flow_row(r) for r in s.flow_matrix):
-            lines.append(f"| `{src}` | `{dst}` | {proto} | {origin} | {_cell(why)} |")
-        lines += ["", "</details>", ""]
+            [
+                f"| `{src}` | `{dst}` | {proto} | {origin} | {_cell(why)} |"
+                for src, dst, proto, origin, why in (flow_row(r) for r in s.flow_matrix)
+            ],
+        )
     if s.key_custody:
-        lines += [
-            f"<details><summary>{KEY_CUSTODY.title} ({len(s.key_custody)} keys)</summary>",
-            "",
+        lines += _details(
+            f"{KEY_CUSTODY.title} ({len(s.key_custody)} keys)",
             "| Key | Generation | Custody | Where the material lives |",
             "| --- | ---: | --- | --- |",
-        ]
-        for key, generation, custody, where in (custody_row(r) for r in s.key_custody):
-            lines.append(f"| `{key}` | {generation} | {custody} | {_cell(where)} |")
-        lines += ["", "</details>", ""]
+            [
+                f"| `{key}` | {generation} | {custody} | {_cell(where)} |"
+                for key, generation, custody, where in (custody_row(r) for r in s.key_custody)
+            ],
+        )
     return lines
 
 

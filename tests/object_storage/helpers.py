@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
+import s3hardening
 from tests.object_storage.conftest import (
     FAKE_KEY_ID,
     FAKE_SECRET,
@@ -33,3 +36,21 @@ def props(**overrides: Any) -> dict[str, Any]:
     }
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None or k == "objectLock"}
+
+
+def inprocess_target() -> s3hardening.Target:
+    """The in-process moto endpoint as a hardening target (approved by name, no catalogue)."""
+    ep = s3hardening.validate_endpoint(INPROCESS_ENDPOINT, known=(), approved=[INPROCESS_ENDPOINT])
+    return s3hardening.Target(ep, INPROCESS_REGION)
+
+
+def client_error(code: str, message: str = "boom", op: str = "PutBucketEncryption") -> ClientError:
+    """A botocore error as the endpoint would raise it."""
+    return ClientError({"Error": {"Code": code, "Message": message}}, op)
+
+
+def locked_spec(name: str = "logs-1") -> s3hardening.BucketSpec:
+    """An SSE-C bucket under a 180-day compliance object lock."""
+    return s3hardening.BucketSpec(
+        name, encryption="SSE-C", object_lock=s3hardening.ObjectLock("COMPLIANCE", 180)
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from . import sarif_check
-from .conftest import PACKS, PROJECT, line_of, run_cli
+from .conftest import PACKS, PROJECT, Result, line_of, run_cli
 
 RULE_LINE = line_of(PROJECT / "__main__.py", "ssh = openstack.networking.SecGroupRule(")
 SSH_POLICY = "network-secgroup-disallow-public-ssh"
@@ -227,24 +227,32 @@ def test_debug_shows_the_traceback(fixture_project) -> None:
     assert "Traceback (most recent call last)" in r.err
 
 
-def test_pack_that_dies_at_start_exits_3_with_its_stderr(fixture_project) -> None:
-    r = fixture_project("--stack", "clean", "--policy-pack", PACKS / "crash_at_start")
+# Each way a pack can break under the CLI: the run exits 3 and says which way, with the pack's words.
+BROKEN_PACKS = [
+    pytest.param(
+        "crash_at_start",
+        (),
+        ("exited with code 1 before serving", "ImportError: fixture pack cannot import its policies"),
+        id="dies-at-start-with-its-stderr",
+    ),
+    pytest.param("no_port", ("--pack-timeout", "1"), ("printed no port within 1 s",), id="never-serves"),
+    pytest.param(
+        "crash_in_analyze",
+        (),
+        ("failed in Analyze of urn:pulumi:clean::fixture-project", "fixture policy bug"),
+        id="crashes-in-analyze",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pack", "extra", "said"), BROKEN_PACKS)
+def test_a_pack_that_breaks_exits_3_saying_how(
+    fixture_project, pack: str, extra: tuple[str, ...], said: tuple[str, ...]
+) -> None:
+    r = fixture_project("--stack", "clean", "--policy-pack", PACKS / pack, *extra)
     assert r.code == 3
-    assert "exited with code 1 before serving" in r.err
-    assert "ImportError: fixture pack cannot import its policies" in r.err
-
-
-def test_pack_that_never_serves_times_out_with_exit_3(fixture_project) -> None:
-    r = fixture_project("--stack", "clean", "--policy-pack", PACKS / "no_port", "--pack-timeout", "1")
-    assert r.code == 3
-    assert "printed no port within 1 s" in r.err
-
-
-def test_pack_that_crashes_in_analyze_exits_3(fixture_project) -> None:
-    r = fixture_project("--stack", "clean", "--policy-pack", PACKS / "crash_in_analyze")
-    assert r.code == 3
-    assert "failed in Analyze of urn:pulumi:clean::fixture-project" in r.err
-    assert "fixture policy bug" in r.err
+    for text in said:
+        assert text in r.err
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown"])
@@ -286,12 +294,17 @@ def test_applied_suppression_is_reported_with_its_reason(fixture_project) -> Non
     assert "suppression:" not in v["message"]
 
 
-def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) -> None:
+def _suppressed_stack_with(fixture_project, path: Path, field: str, value: str) -> Result:
+    """Run the `suppressed` stack with one field of its suppression changed (a copy at `path`)."""
     config = json.loads((PROJECT / "stacks" / "suppressed.policy.json").read_text())
-    config[SSH_POLICY]["suppressions"][0]["expires"] = "2001-01-31"
-    path = tmp_path / "expired.json"
+    config[SSH_POLICY]["suppressions"][0][field] = value
     path.write_text(json.dumps(config))
-    r = fixture_project("--stack", "suppressed", "--policy-config", path)
+    return fixture_project("--stack", "suppressed", "--policy-config", path)
+
+
+def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) -> None:
+    path = tmp_path / "expired.json"
+    r = _suppressed_stack_with(fixture_project, path, "expires", "2001-01-31")
     assert r.code == 2
     assert r.err.strip().splitlines() == [
         f"preflight: error: stack 'suppressed': {path}: suppression #1 ({SSH_POLICY} on admin-ssh): "
@@ -301,10 +314,6 @@ def test_expired_suppression_is_a_config_error(fixture_project, tmp_path: Path) 
 
 
 def test_malformed_suppression_fails_the_schema(fixture_project, tmp_path: Path) -> None:
-    config = json.loads((PROJECT / "stacks" / "suppressed.policy.json").read_text())
-    config[SSH_POLICY]["suppressions"][0]["reason"] = "because"
-    path = tmp_path / "short.json"
-    path.write_text(json.dumps(config))
-    r = fixture_project("--stack", "suppressed", "--policy-config", path)
+    r = _suppressed_stack_with(fixture_project, tmp_path / "short.json", "reason", "because")
     assert r.code == 2
     assert f"{SSH_POLICY}.suppressions[0].reason: 'because' is too short" in r.err

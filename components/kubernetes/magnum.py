@@ -19,7 +19,7 @@ import pulumi_openstack as openstack
 from ..host_parts import admin_keypair
 
 if TYPE_CHECKING:
-    from .cluster import SovereignClusterArgs
+    from .cluster_args import SovereignClusterArgs
 
 
 def build_magnum(name: str, args: SovereignClusterArgs, opts: pulumi.ResourceOptions) -> pulumi.Output[str]:

@@ -14,7 +14,7 @@ from ..imported_keys import OFFLINE_PLACEHOLDER
 from ..network import cluster_api_address
 from ..object_storage_args import LOG_MIN_RETENTION_DAYS
 from ..validation.kubernetes import api_allowed_cidrs, cluster_volume_type
-from .cluster import ClusterNetwork, SovereignClusterArgs
+from .cluster_args import ClusterNetwork, SovereignClusterArgs
 from .encryption import cluster_custody_rows
 
 

@@ -23,7 +23,7 @@ from .rke2 import NodeSettings, Role, node_user_data
 from .settings import NodePool
 
 if TYPE_CHECKING:
-    from .cluster import SovereignClusterArgs
+    from .cluster_args import SovereignClusterArgs
 
 TOKEN_LENGTH = 48
 

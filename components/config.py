@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic.alias_generators import to_camel
 
 from .imported_keys import IMPORTED_KEYS
+from .ingress_config import IngressConfig
 from .key_specs import KeySpec
 
 PROJECT = "sovereign-landing-zone"
@@ -145,6 +146,8 @@ class StackConfig(_Model):
     name_prefix: str = Field(default="slz", pattern=r"^[a-z][a-z0-9-]{1,15}$")
     protect: CliBool = True
     """Protect stateful resources from deletion; turning it off is the explicit opt-in."""
+    ingress: IngressConfig | None = None
+    """The dmz's TLS load balancer (components/ingress.py); absent means none."""
 
     @property
     def is_production(self) -> bool:

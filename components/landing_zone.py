@@ -20,6 +20,7 @@ from .catalogue import OfferProfile, load_catalogue
 from .config import IpAddress, StackConfig, key
 from .errors import ConfigError
 from .flow_matrix import MatrixEntry, build_flow_matrix
+from .ingress import TlsIngress, ingress_args
 from .kms import (
     CustomerHeldKeys,
     CustomerHeldKeysArgs,
@@ -114,6 +115,7 @@ class LandingZone(pulumi.ComponentResource):
     bastion: Bastion | None
     flow_matrix: list[dict[str, object]]
     key_custody: list[dict[str, object]] | None
+    ingress: TlsIngress | None
 
     def __init__(self, name: str, plan: LandingZonePlan, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sovereign:landing:LandingZone", name, None, opts)
@@ -174,6 +176,11 @@ class LandingZone(pulumi.ComponentResource):
                 ),
                 child,
             )
+        self.ingress = (
+            TlsIngress(f"{name}-ingress", ingress_args(cfg.ingress, self.network), child)
+            if cfg.ingress
+            else None
+        )
         self.flow_matrix = self.network.flow_matrix
         self.key_custody = self.keys.key_custody if self.keys else None
         self.register_outputs(

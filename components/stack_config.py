@@ -19,6 +19,7 @@ from .catalogue import OfferCatalogue, load_catalogue
 from .config import PROJECT, SECRET_KEYS, StackConfig, key
 from .errors import ConfigError
 from .imported_keys import IMPORTED_KEYS, imported_key_names
+from .ingress_config import check_ingress
 from .key_specs import parse_key_specs
 from .validation.bastion import check_bastion
 from .validation.flows import check_flows
@@ -52,6 +53,7 @@ def parse_stack_config(
     check_endpoints(cfg, offer)
     check_bastion(cfg, offer)
     check_buckets(cfg)
+    check_ingress(cfg, catalogue)
     return cfg
 
 

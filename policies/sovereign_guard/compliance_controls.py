@@ -161,6 +161,24 @@ CONTROLS: tuple[Control, ...] = (
     ),
 )
 
+CONTROLS += (
+    Control(
+        COMPONENT_DEFAULT,
+        "The dmz ingress listener: TERMINATED_HTTPS, TLS 1.2/1.3 only, ECDHE AEAD suites, HSTS; the "
+        "pool re-encrypts to the app zone",
+        "components/ingress.py::TlsIngress",
+        "tests/components/test_ingress.py::test_the_ingress_is_tls_end_to_end_in_both_stacks",
+        ("snc-10.2", "tls-r3", "tls-r4", "tls-r6-r7", "tls-r10", "snc-13.2.a"),
+    ),
+    Control(
+        CONFIG_VALIDATION,
+        "The listener certificate is a Barbican container reference, issued by an EU CA where stated",
+        "components/ingress_config.py::check_ingress",
+        "tests/components/test_ingress.py::test_bad_ingress_input_is_refused_naming_the_key",
+        ("snc-10.6.a", "snc-10.5.c"),
+    ),
+)
+
 # Requirements the customer side cannot check, with the reason.
 PROVIDER_OBLIGATIONS: dict[str, str] = {
     "hds-exi-29": "provider obligation: HDS certifies the host; its own remote access from outside "
@@ -175,10 +193,5 @@ GAPS: dict[str, str] = {
     "ssh-r25": "the bastion's sshd listens on every address of the instance; only its security "
     "group limits who reaches it. A `ListenAddress` needs the port's fixed IP, which the "
     "program does not yet allocate before the instance.",
-    "snc-10.6.a": "no certificate is created or checked yet (the ingress listener is not built).",
     "snc-12.7.c": "no instance ships its logs anywhere yet (no supervision zone, no collector).",
-    "tls-r3": "no TLS listener is built or checked yet (ingress missing).",
-    "tls-r4": "no policy reads a listener's TLS versions yet (ingress missing).",
-    "tls-r6-r7": "no policy reads a listener's cipher suites yet (ingress missing).",
-    "tls-r10": "no policy reads a listener's cipher suites yet (ingress missing).",
 }

@@ -18,15 +18,16 @@ from pydantic.alias_generators import to_camel
 from .imported_keys import IMPORTED_KEYS
 from .ingress_config import IngressConfig
 from .key_specs import KeySpec
+from .supervision_config import SupervisionConfig
 
 PROJECT = "sovereign-landing-zone"
-ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin")
+ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin", "supervision")
 ENVIRONMENTS = ("dev", "staging", "prod")
 DATA_CLASSES = ("public", "internal", "sensitive", "health")
 # Config keys read separately as Pulumi secrets; never copied into StackConfig.
 SECRET_KEYS = frozenset({"openstackApplicationCredentialSecret", "openstackPassword", IMPORTED_KEYS})
 
-Zone = Literal["dmz", "app", "data", "admin"]
+Zone = Literal["dmz", "app", "data", "admin", "supervision"]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # S3 object lock caps a default retention at 100 years; no retention of ours is longer either.
@@ -148,6 +149,8 @@ class StackConfig(_Model):
     """Protect stateful resources from deletion; turning it off is the explicit opt-in."""
     ingress: IngressConfig | None = None
     """The dmz's TLS load balancer (components/ingress.py); absent means none."""
+    supervision: SupervisionConfig | None = None
+    """The supervision zone's log collector (components/supervision.py); absent means none."""
 
     @property
     def is_production(self) -> bool:

@@ -36,7 +36,9 @@ from .object_storage import (
     validate_args,
 )
 from .provider import sovereign_provider
+from .supervision import LogCollector, LogCollectorArgs, collector_address, log_shipping, supervision_flows
 from .validation.bastion import bastion_volume_type, jump_targets
+from .volumes import known_encrypted_volume_types, select_encrypted_volume_type
 
 
 def resolvers(cfg: StackConfig, offer: OfferProfile) -> tuple[IpAddress, ...]:
@@ -57,6 +59,7 @@ class LandingZonePlan:
     jump_targets: tuple[JumpTarget, ...]
     imported_material: Mapping[str, str]
     buckets: tuple[tuple[str, EncryptedBucketArgs], ...]
+    collector_volume_type: str | None = None
 
 
 def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
@@ -88,6 +91,12 @@ def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...
     return tuple(planned)
 
 
+def collector_volume_type(cfg: StackConfig, offer: OfferProfile) -> str:
+    requested = cfg.supervision.volume_type if cfg.supervision else None
+    known = known_encrypted_volume_types(offer, cfg.encrypted_volume_types)
+    return select_encrypted_volume_type(known, requested, key=key("supervision.volumeType"))
+
+
 def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
     offer = load_catalogue().offer(cfg.offer)
     dns = resolvers(cfg, offer)
@@ -96,12 +105,14 @@ def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
     return LandingZonePlan(
         cfg=cfg,
         offer=offer,
-        matrix=build_flow_matrix(cfg.flows, cfg.admin_cidrs, dns),
+        matrix=build_flow_matrix(cfg.flows, cfg.admin_cidrs, dns)
+        + (supervision_flows() if cfg.supervision else ()),
         dns=tuple(str(a) for a in dns),
         bastion_volume_type=bastion_volume_type(cfg, offer) if cfg.bastion else None,
         jump_targets=jump_targets(cfg),
         imported_material=material,
         buckets=_bucket_args(cfg),
+        collector_volume_type=collector_volume_type(cfg, offer) if cfg.supervision else None,
     )
 
 
@@ -116,6 +127,7 @@ class LandingZone(pulumi.ComponentResource):
     flow_matrix: list[dict[str, object]]
     key_custody: list[dict[str, object]] | None
     ingress: TlsIngress | None
+    collector: LogCollector | None
 
     def __init__(self, name: str, plan: LandingZonePlan, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sovereign:landing:LandingZone", name, None, opts)
@@ -157,6 +169,7 @@ class LandingZone(pulumi.ComponentResource):
             for logical, args in plan.buckets
         }
 
+        self.collector = self._collector(name, plan, child)
         self.bastion = None
         if cfg.bastion is not None and plan.bastion_volume_type is not None:
             self.bastion = Bastion(
@@ -173,6 +186,9 @@ class LandingZone(pulumi.ComponentResource):
                     volume_size=cfg.bastion.volume_size,
                     jump_targets=plan.jump_targets,
                     second_factor=cfg.bastion.second_factor,
+                    log_shipping=log_shipping(cfg.supervision, cfg.network.zones)
+                    if cfg.supervision
+                    else None,
                 ),
                 child,
             )
@@ -193,4 +209,31 @@ class LandingZone(pulumi.ComponentResource):
                 "bucket_names": {k: b.bucket_name for k, b in self.buckets.items()},
                 "bastion_address": self.bastion.public_address if self.bastion else None,
             }
+        )
+
+    def _collector(
+        self, name: str, plan: LandingZonePlan, child: pulumi.ResourceOptions
+    ) -> LogCollector | None:
+        sup = plan.cfg.supervision
+        if sup is None or plan.collector_volume_type is None:
+            return None
+        bucket = self.buckets[sup.logs_bucket]
+        return LogCollector(
+            f"{name}-collector",
+            LogCollectorArgs(
+                network_id=self.network.network_ids["supervision"],
+                subnet_id=self.network.subnet_ids["supervision"],
+                security_group_id=self.network.security_group_ids["supervision"],
+                address=collector_address(plan.cfg.network.zones),
+                flavor=sup.flavor,
+                image_id=sup.image_id,
+                volume_type=plan.collector_volume_type,
+                bucket_name=bucket.bucket_name,
+                endpoint_url=bucket.endpoint_url,
+                retention_days=sup.retention_days,
+                ca_certificate=sup.ca_certificate,
+                volume_size=sup.volume_size,
+                ssh_public_keys=plan.cfg.bastion.ssh_public_keys if plan.cfg.bastion else (),
+            ),
+            child,
         )

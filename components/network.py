@@ -1,4 +1,7 @@
-"""SegmentedNetwork: four zones, two routers, and security groups generated from the flow matrix.
+"""SegmentedNetwork: five zones, two routers, and security groups generated from the flow matrix.
+
+The supervision zone holds the log collector, apart from production and administration (SecNumCloud
+3.2 13.2.a).
 
 Routing follows the partitioning of SecNumCloud 3.2 13.2 and ANSSI PA-022:
 - the edge router has the external gateway and joins dmz, app and admin;
@@ -23,7 +26,8 @@ from review_tables import FLOW_MATRIX
 from .config import ZONES
 from .flow_matrix import MatrixEntry
 
-EDGE_ZONES = ("dmz", "app", "admin")
+# The supervision zone is on the edge router: its collector writes to the offer's S3 endpoint.
+EDGE_ZONES = ("dmz", "app", "admin", "supervision")
 
 
 @dataclass(frozen=True)

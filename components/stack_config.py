@@ -21,6 +21,7 @@ from .errors import ConfigError
 from .imported_keys import IMPORTED_KEYS, imported_key_names
 from .ingress_config import check_ingress
 from .key_specs import parse_key_specs
+from .supervision_config import check_supervision
 from .validation.bastion import check_bastion
 from .validation.flows import check_flows
 from .validation.network import check_admin_cidrs, check_network
@@ -54,6 +55,7 @@ def parse_stack_config(
     check_bastion(cfg, offer)
     check_buckets(cfg)
     check_ingress(cfg, catalogue)
+    check_supervision(cfg)
     return cfg
 
 

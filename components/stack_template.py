@@ -115,6 +115,7 @@ config:
       app: 10.30.1.0/24
       data: 10.30.2.0/24
       admin: 10.30.3.0/24
+      supervision: 10.30.4.0/24
     exposedZones: [dmz]
     # REPLACE: the id of your tenancy's external network.
     externalNetworkId: 00000000-0000-0000-0000-000000000000

@@ -14,7 +14,7 @@ from ..volumes import known_encrypted_volume_types, select_encrypted_volume_type
 from .flows import port_range
 
 # The zones the bastion guards: the admin zone is where it stands, not where it jumps.
-JUMP_ZONES: tuple[Zone, ...] = ("dmz", "app", "data")
+JUMP_ZONES: tuple[Zone, ...] = ("dmz", "app", "data", "supervision")
 
 
 def bastion_volume_type(cfg: StackConfig, offer: OfferProfile) -> str:

@@ -100,7 +100,7 @@ def test_per_customer_offer_needs_declared_encrypted_types() -> None:
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_bastion_registrations(stack: str) -> None:
     regs = record(stack_copy(stack), stack=stack)
-    (vm,) = [r for r in regs if r.type == "openstack:compute/instance:Instance"]
+    (vm,) = [r for r in regs if r.type == "openstack:compute/instance:Instance" and "bastion" in r.name]
     inputs = wire(vm)
     assert "adminPass" not in inputs
     assert inputs["metadata"] == {"role": "bastion"}

@@ -69,7 +69,7 @@ def cloud_init_schema(user_data: str, tmp_path: Path) -> None:
 
 def bastion_user_data_of(stack: str) -> tuple[str, dict[str, Any]]:
     regs = record(stack_copy(stack), stack=stack)
-    (vm,) = [r for r in regs if r.type == "openstack:compute/instance:Instance"]
+    (vm,) = [r for r in regs if r.type == "openstack:compute/instance:Instance" and "bastion" in r.name]
     text = wire(vm)["userData"]
     return text, yaml.safe_load(text)
 

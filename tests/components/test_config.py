@@ -204,7 +204,7 @@ BAD_INPUTS = [
         "dev",
         lambda c: c["network"]["zones"].pop("data"),
         ":network.zones",
-        "['admin', 'app', 'dmz']",
+        "['admin', 'app', 'dmz', 'supervision']",
         "missing ['data']",
     ),
     (

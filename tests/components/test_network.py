@@ -47,9 +47,10 @@ def regs(request: pytest.FixtureRequest) -> tuple[Registration, ...]:
 
 def test_every_stack_builds_the_whole_network(regs: tuple[Registration, ...]) -> None:
     types = [r.type for r in regs]
-    assert types.count("openstack:networking/network:Network") == 4
-    assert types.count("openstack:networking/subnet:Subnet") == 4
-    assert types.count(SG) == 4
+    # dmz, app, data, admin and supervision (SecNumCloud 3.2 13.2.a)
+    assert types.count("openstack:networking/network:Network") == 5
+    assert types.count("openstack:networking/subnet:Subnet") == 5
+    assert types.count(SG) == 5
     assert types.count("openstack:networking/router:Router") == 2
     assert types.count("sovereign:network:SegmentedNetwork") == 1
     assert types.count(RULE) >= 10

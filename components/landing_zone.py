@@ -217,7 +217,7 @@ class LandingZone(pulumi.ComponentResource):
         sup = plan.cfg.supervision
         if sup is None or plan.collector_volume_type is None:
             return None
-        bucket = self.buckets[sup.logs_bucket]
+        bucket = self.buckets[sup.logs_bucket] if sup.logs_bucket else None
         return LogCollector(
             f"{name}-collector",
             LogCollectorArgs(
@@ -228,8 +228,8 @@ class LandingZone(pulumi.ComponentResource):
                 flavor=sup.flavor,
                 image_id=sup.image_id,
                 volume_type=plan.collector_volume_type,
-                bucket_name=bucket.bucket_name,
-                endpoint_url=bucket.endpoint_url,
+                bucket_name=bucket.bucket_name if bucket else None,
+                endpoint_url=bucket.endpoint_url if bucket else None,
                 retention_days=sup.retention_days,
                 ca_certificate=sup.ca_certificate,
                 volume_size=sup.volume_size,

@@ -124,15 +124,23 @@ find /var/log/remote -name '*.uploaded' -mtime +7 -delete
 
 
 def collector_user_data(
-    bucket: str, endpoint: str, retention_days: int, ca_certificate: str, ssh_keys: tuple[str, ...] = ()
+    bucket: str | None,
+    endpoint: str | None,
+    retention_days: int,
+    ca_certificate: str,
+    ssh_keys: tuple[str, ...] = (),
 ) -> str:
     """The collector's cloud-config: rsyslog TLS receiver, the upload script and its hourly timer."""
-    settings = f'BUCKET="{bucket}"\nS3_ENDPOINT="{endpoint}"\nRETENTION_DAYS="{retention_days}"\n'
-    config: dict[str, Any] = {
-        "packages": [*PACKAGES, "awscli"],
-        "write_files": [
-            {"path": CA_PATH, "permissions": "0644", "content": ca_certificate.strip() + "\n"},
-            {"path": COLLECTOR_PATH, "permissions": "0644", "content": collector_conf()},
+    files: list[dict[str, str]] = [
+        {"path": CA_PATH, "permissions": "0644", "content": ca_certificate.strip() + "\n"},
+        {"path": COLLECTOR_PATH, "permissions": "0644", "content": collector_conf()},
+    ]
+    packages = list(PACKAGES)
+    if bucket:
+        # Without a bucket (an offer with no S3 API) the logs stay on the encrypted volume.
+        settings = f'BUCKET="{bucket}"\nS3_ENDPOINT="{endpoint or ""}"\nRETENTION_DAYS="{retention_days}"\n'
+        packages.append("awscli")
+        files += [
             {"path": UPLOAD_SETTINGS, "permissions": "0644", "content": settings},
             {
                 "path": UPLOAD_SCRIPT,
@@ -144,9 +152,8 @@ def collector_user_data(
                 "permissions": "0644",
                 "content": f"17 * * * * root {UPLOAD_SCRIPT}\n",
             },
-        ],
-        "runcmd": [RESTART],
-    }
+        ]
+    config: dict[str, Any] = {"packages": packages, "write_files": files, "runcmd": [RESTART]}
     if ssh_keys:
         config["ssh_authorized_keys"] = [k.strip() for k in ssh_keys]
     return "#cloud-config\n" + yaml.safe_dump(config, sort_keys=False, width=1000)

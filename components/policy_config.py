@@ -24,6 +24,8 @@ from .errors import ConfigError
 
 SETTINGS_POLICY = "hygiene-policy-config-require-validity"
 VOLUME_POLICY = "encryption-volume-require-encrypted-type"
+# Advisory in the pack, mandatory in production: a prod instance whose logs stay on it fails (12.7.c).
+LOG_SHIPPING_POLICY = "data-protection-instance-require-log-shipping"
 ADMIN_ZONES = ["admin"]
 SERVICES = {"keystone": "identity", "s3": "s3"}
 APPROVER_TO_REPLACE = "REPLACE with the approver of this endpoint"
@@ -73,6 +75,8 @@ def derived_facts(cfg: StackConfig, catalogue: OfferCatalogue | None = None) -> 
     facts = {SETTINGS_POLICY: settings}
     if cfg.encrypted_volume_types:
         facts[VOLUME_POLICY] = {"approvedVolumeTypes": list(cfg.encrypted_volume_types)}
+    if cfg.is_production:
+        facts[LOG_SHIPPING_POLICY] = {"enforcementLevel": "mandatory"}
     return facts
 
 

@@ -67,8 +67,9 @@ class LogCollectorArgs:
     image_id: str
     volume_type: str
     """An encrypted volume type: the logs wait on it until they are uploaded."""
-    bucket_name: pulumi.Input[str]
-    endpoint_url: pulumi.Input[str]
+    bucket_name: pulumi.Input[str] | None
+    """The logs bucket; None keeps the logs on the collector's volume (an offer without S3)."""
+    endpoint_url: pulumi.Input[str] | None
     retention_days: int
     ca_certificate: str
     volume_size: int = 50
@@ -97,7 +98,11 @@ class LogCollector(pulumi.ComponentResource):
         )
         user_data = pulumi.Output.all(args.bucket_name, args.endpoint_url).apply(
             lambda v: collector_user_data(
-                str(v[0]), str(v[1]), args.retention_days, args.ca_certificate, args.ssh_public_keys
+                str(v[0]) if v[0] else None,
+                str(v[1]) if v[1] else None,
+                args.retention_days,
+                args.ca_certificate,
+                args.ssh_public_keys,
             )
         )
         instance = openstack.compute.Instance(

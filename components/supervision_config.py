@@ -30,8 +30,9 @@ class SupervisionConfig(BaseModel):
 
     flavor: str
     image_id: str
-    logs_bucket: str
-    """The `buckets` entry (purpose logs) the collector uploads to."""
+    logs_bucket: str | None = None
+    """The `buckets` entry (purpose logs) the collector uploads to; without one (an offer with no
+    S3 API) the logs stay on the collector's encrypted volume."""
     ca_certificate: str
     """PEM of the CA that signed the collector's certificate; every sender checks the collector with it."""
     collector_name: str = Field(default="collector.supervision.internal", pattern=r"^[a-z0-9.-]{3,253}$")
@@ -57,7 +58,7 @@ def check_supervision(cfg: StackConfig) -> None:
             f"at least {MIN_RETENTION_DAYS} days (SecNumCloud 3.2 12.6.c: events kept six months)",
         )
     logs = [b.name for b in cfg.buckets if b.purpose == "logs"]
-    if sup.logs_bucket not in logs:
+    if sup.logs_bucket is not None and sup.logs_bucket not in logs:
         raise ConfigError(
             key("supervision.logsBucket"),
             sup.logs_bucket,

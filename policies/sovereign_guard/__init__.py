@@ -20,6 +20,7 @@ from . import (
     ingress_listeners,
     ingress_pools,
     kubernetes_policies,
+    log_shipping,
     network,
     sovereignty,
 )
@@ -44,6 +45,7 @@ ALL_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (
     *ingress_listeners.POLICIES,
     *ingress_http.POLICIES,
     *ingress_pools.POLICIES,
+    *log_shipping.POLICIES,
     *kubernetes_policies.POLICIES,
     hygiene.DISCLOSE,
     hygiene.DISCLOSE_STACK,

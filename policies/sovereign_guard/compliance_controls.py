@@ -179,6 +179,39 @@ CONTROLS += (
     ),
 )
 
+CONTROLS += (
+    Control(
+        COMPONENT_DEFAULT,
+        "Every instance of the landing zone ships its system and authentication logs over TLS to the "
+        "supervision zone's collector (rsyslog, read back by `rsyslogd -N1` and `cloud-init schema`)",
+        "components/log_shipping.py::with_log_shipping",
+        "tests/components/test_supervision.py::test_every_instance_ships_its_logs_to_the_collector_over_tls",
+        ("snc-12.7.c", "snc-13.2.a", "hds-exi-15", "snc-10.2"),
+    ),
+    Control(
+        COMPONENT_DEFAULT,
+        "The collector uploads each day of logs SSE-C encrypted with a COMPLIANCE object-lock retention",
+        "components/log_shipping.py::collector_user_data",
+        "tests/components/test_supervision.py::test_the_upload_script_locks_and_encrypts_every_object",
+        ("snc-12.6.c", "hds-exi-16"),
+    ),
+    Control(
+        CONFIG_VALIDATION,
+        "A log retention under 180 days is refused naming supervision.retentionDays",
+        "components/supervision_config.py::check_supervision",
+        "tests/components/test_supervision.py::test_bad_supervision_input_is_refused_naming_the_key",
+        ("snc-12.6.c",),
+    ),
+    Control(
+        COMPONENT_DEFAULT,
+        "The flows to the collector are design flows of the matrix, with their justification",
+        "components/supervision.py::supervision_flows",
+        "tests/components/test_supervision.py::"
+        "test_the_flows_to_the_collector_are_in_the_matrix_with_their_justification",
+        ("snc-13.1", "snc-13.2.a"),
+    ),
+)
+
 # Requirements the customer side cannot check, with the reason.
 PROVIDER_OBLIGATIONS: dict[str, str] = {
     "hds-exi-29": "provider obligation: HDS certifies the host; its own remote access from outside "
@@ -193,5 +226,4 @@ GAPS: dict[str, str] = {
     "ssh-r25": "the bastion's sshd listens on every address of the instance; only its security "
     "group limits who reaches it. A `ListenAddress` needs the port's fixed IP, which the "
     "program does not yet allocate before the instance.",
-    "snc-12.7.c": "no instance ships its logs anywhere yet (no supervision zone, no collector).",
 }

@@ -55,6 +55,7 @@ MANIFEST = {
     "sovereignty-certificate-restrict-issuer": ("resource", "mandatory", "high"),
     "encryption-listener-disallow-plain-http": ("stack", "mandatory", "high"),
     "encryption-pool-require-tls": ("resource", "mandatory", "high"),
+    "data-protection-instance-require-log-shipping": ("resource", "advisory", "medium"),
     "kubernetes-provider-restrict-endpoint": ("resource", "mandatory", "critical"),
     "kubernetes-provider-disallow-insecure-tls": ("resource", "mandatory", "high"),
     "kubernetes-namespace-require-restricted-psa": ("resource", "mandatory", "high"),

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic.alias_generators import to_camel
 
+from .backups import BackupsConfig, DataVolumeConfig
 from .imported_keys import IMPORTED_KEYS
 from .ingress_config import IngressConfig
 from .key_specs import KeySpec
@@ -151,6 +152,10 @@ class StackConfig(_Model):
     """The dmz's TLS load balancer (components/ingress.py); absent means none."""
     supervision: SupervisionConfig | None = None
     """The supervision zone's log collector (components/supervision.py); absent means none."""
+    backups: BackupsConfig | None = None
+    """The backup bucket in another region of the same offer and country (components/backups.py)."""
+    data_volumes: tuple[DataVolumeConfig, ...] = ()
+    """EncryptedVolumes of the data zone's stateful services."""
 
     @property
     def is_production(self) -> bool:

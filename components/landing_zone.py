@@ -14,6 +14,7 @@ import pulumi
 
 from review_tables import FLOW_MATRIX, KEY_CUSTODY
 
+from .backups import BACKUP_BUCKET, backup_bucket_args
 from .bastion import Bastion, BastionArgs
 from .bastion_sshd import JumpTarget
 from .catalogue import OfferProfile, load_catalogue
@@ -38,7 +39,12 @@ from .object_storage import (
 from .provider import sovereign_provider
 from .supervision import LogCollector, LogCollectorArgs, collector_address, log_shipping, supervision_flows
 from .validation.bastion import bastion_volume_type, jump_targets
-from .volumes import known_encrypted_volume_types, select_encrypted_volume_type
+from .volumes import (
+    EncryptedVolume,
+    EncryptedVolumeArgs,
+    known_encrypted_volume_types,
+    select_encrypted_volume_type,
+)
 
 
 def resolvers(cfg: StackConfig, offer: OfferProfile) -> tuple[IpAddress, ...]:
@@ -60,6 +66,7 @@ class LandingZonePlan:
     imported_material: Mapping[str, str]
     buckets: tuple[tuple[str, EncryptedBucketArgs], ...]
     collector_volume_type: str | None = None
+    data_volumes: tuple[tuple[str, EncryptedVolumeArgs], ...] = ()
 
 
 def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
@@ -97,6 +104,39 @@ def collector_volume_type(cfg: StackConfig, offer: OfferProfile) -> str:
     return select_encrypted_volume_type(known, requested, key=key("supervision.volumeType"))
 
 
+def _backup_bucket(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
+    args = backup_bucket_args(cfg)
+    if args is None:
+        return ()
+    try:
+        validate_args(args)
+    except ConfigError as err:
+        raise ConfigError(f"{key('backups')} ({err.key})", err.value, err.allowed) from None
+    return ((BACKUP_BUCKET, args),)
+
+
+def _data_volumes(cfg: StackConfig, offer: OfferProfile) -> tuple[tuple[str, EncryptedVolumeArgs], ...]:
+    known = known_encrypted_volume_types(offer, cfg.encrypted_volume_types)
+    planned = []
+    for i, vol in enumerate(cfg.data_volumes):
+        at = key(f"dataVolumes[{i}].volumeType")
+        planned.append(
+            (
+                vol.name,
+                EncryptedVolumeArgs(
+                    size_gb=vol.size,
+                    known_encrypted_types=known,
+                    volume_type=select_encrypted_volume_type(known, vol.volume_type, key=at),
+                    volume_type_key=at,
+                    description=f"Data zone: {vol.name}",
+                    data_class=cfg.data_classification,
+                    protect=cfg.protect,
+                ),
+            )
+        )
+    return tuple(planned)
+
+
 def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
     offer = load_catalogue().offer(cfg.offer)
     dns = resolvers(cfg, offer)
@@ -111,8 +151,9 @@ def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
         bastion_volume_type=bastion_volume_type(cfg, offer) if cfg.bastion else None,
         jump_targets=jump_targets(cfg),
         imported_material=material,
-        buckets=_bucket_args(cfg),
+        buckets=_bucket_args(cfg) + _backup_bucket(cfg),
         collector_volume_type=collector_volume_type(cfg, offer) if cfg.supervision else None,
+        data_volumes=_data_volumes(cfg, offer),
     )
 
 
@@ -128,6 +169,7 @@ class LandingZone(pulumi.ComponentResource):
     key_custody: list[dict[str, object]] | None
     ingress: TlsIngress | None
     collector: LogCollector | None
+    volumes: dict[str, EncryptedVolume]
 
     def __init__(self, name: str, plan: LandingZonePlan, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sovereign:landing:LandingZone", name, None, opts)
@@ -169,6 +211,7 @@ class LandingZone(pulumi.ComponentResource):
             for logical, args in plan.buckets
         }
 
+        self.volumes = {vol: EncryptedVolume(f"{name}-{vol}", args, child) for vol, args in plan.data_volumes}
         self.collector = self._collector(name, plan, child)
         self.bastion = None
         if cfg.bastion is not None and plan.bastion_volume_type is not None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .backups import check_backups
 from .catalogue import OfferCatalogue, load_catalogue
 from .config import PROJECT, SECRET_KEYS, StackConfig, key
 from .errors import ConfigError
@@ -56,6 +57,7 @@ def parse_stack_config(
     check_buckets(cfg)
     check_ingress(cfg, catalogue)
     check_supervision(cfg)
+    check_backups(cfg, catalogue)
     return cfg
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sovereign_guard import ALL_POLICIES, REGISTRY
-from sovereign_guard.compliance_controls import CONTROLS, GAPS, PROVIDER_OBLIGATIONS, Control
+from sovereign_guard.compliance_controls import CONTROLS, GAPS, LIMITS, PROVIDER_OBLIGATIONS, Control
 from sovereign_guard.references import REFERENCES, Reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +77,9 @@ def problems() -> list[str]:
         found += [
             f"control {control.code} cites unknown {r}" for r in control.references if r not in REFERENCES
         ]
+    for rid in LIMITS:
+        if rid not in REFERENCES or not any(r.ref.id == rid and r.status == COVERED for r in rows()):
+            found.append(f"{rid}: a limit is declared, but it is not a covered requirement")
     for rid in (*GAPS, *PROVIDER_OBLIGATIONS):
         if rid not in REFERENCES:
             found.append(f"{rid}: declared a gap or provider obligation but is not a reference")
@@ -118,6 +121,8 @@ def render() -> str:
     ]
     gaps = [r for r in all_rows if r.status == GAP]
     lines += [f"- **{r.ref.label()}** ({r.ref.summary}): {GAPS[r.ref.id]}" for r in gaps] or ["None."]
+    lines += ["", "## Known limits of covered requirements", ""]
+    lines += [f"- **{REFERENCES[rid].label()}**: {text}" for rid, text in LIMITS.items()] or ["None."]
     lines += ["", "## Provider obligations", ""]
     provider = [r for r in all_rows if r.status == PROVIDER]
     lines += [

@@ -11,6 +11,7 @@ from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
 from . import (
     access,
+    backups,
     containers,
     data_protection,
     egress,
@@ -46,6 +47,7 @@ ALL_POLICIES: tuple[ResourceValidationPolicy | StackValidationPolicy, ...] = (
     *ingress_http.POLICIES,
     *ingress_pools.POLICIES,
     *log_shipping.POLICIES,
+    *backups.POLICIES,
     *kubernetes_policies.POLICIES,
     hygiene.DISCLOSE,
     hygiene.DISCLOSE_STACK,

@@ -212,6 +212,30 @@ CONTROLS += (
     ),
 )
 
+CONTROLS += (
+    Control(
+        CONFIG_VALIDATION,
+        "The backup region is another region of the same offer in the same country, its key customer-held",
+        "components/backups.py::check_backups",
+        "tests/components/test_backups.py::test_bad_backup_and_volume_input_is_refused_naming_the_key",
+        ("snc-12.5.d", "hds-exi-28", "snc-3.3.2"),
+    ),
+    Control(
+        COMPONENT_DEFAULT,
+        "The backup bucket: SSE-C with the customer-held backup key, COMPLIANCE lock for the retention",
+        "components/backups.py::backup_bucket_args",
+        "tests/components/test_backups.py::test_backups_go_to_another_region_locked_and_customer_held",
+        ("snc-12.5", "snc-12.5.d", "snc-10.1.a"),
+    ),
+    Control(
+        COMPONENT_DEFAULT,
+        "The data zone's volumes are EncryptedVolumes (encrypted type, protected) built from dataVolumes",
+        "components/landing_zone.py::LandingZone",
+        "tests/components/test_backups.py::test_data_volumes_are_encrypted_and_protected",
+        ("snc-10.1.a", "hds-exi-28", "snc-12.5"),
+    ),
+)
+
 # Requirements the customer side cannot check, with the reason.
 PROVIDER_OBLIGATIONS: dict[str, str] = {
     "hds-exi-29": "provider obligation: HDS certifies the host; its own remote access from outside "
@@ -226,4 +250,20 @@ GAPS: dict[str, str] = {
     "ssh-r25": "the bastion's sshd listens on every address of the instance; only its security "
     "group limits who reaches it. A `ListenAddress` needs the port's fixed IP, which the "
     "program does not yet allocate before the instance.",
+}
+
+# Covered requirements whose customer-side control is partial: what is not enforced, said plainly.
+LIMITS: dict[str, str] = {
+    "snc-12.5": "the backup bucket, its region, custody and lock are built; the backup agent on the "
+    "data hosts (dump, client-side encryption, upload) is the platform team's and is not built or tested.",
+    "snc-12.7.c": "the collector's TLS certificate and key, the S3 credentials and the SSE-C key are "
+    "installed by hand through the bastion; senders are not authenticated by certificate (the security "
+    "groups limit who reaches 6514); instances created outside the landing zone ship only if their own "
+    "user data says so (the pack flags them).",
+    "snc-10.6.a": "the pack knows the certificate's issuer only when the program states it (a listener tag); "
+    "it cannot read the certificate stored in Barbican.",
+    "snc-19.6": "the pack checks the offer's qualification (transcribed from third-party copies of ANSSI's "
+    "catalogue); the provider's shareholding and EU seat are ANSSI's to audit.",
+    "hds-exi-05": "the pack checks where data and providers are; the risk analysis itself is a document "
+    "the organisation writes.",
 }

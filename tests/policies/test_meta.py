@@ -56,6 +56,7 @@ MANIFEST = {
     "encryption-listener-disallow-plain-http": ("stack", "mandatory", "high"),
     "encryption-pool-require-tls": ("resource", "mandatory", "high"),
     "data-protection-instance-require-log-shipping": ("resource", "advisory", "medium"),
+    "sovereignty-backup-restrict-region": ("stack", "mandatory", "high"),
     "kubernetes-provider-restrict-endpoint": ("resource", "mandatory", "critical"),
     "kubernetes-provider-disallow-insecure-tls": ("resource", "mandatory", "high"),
     "kubernetes-namespace-require-restricted-psa": ("resource", "mandatory", "high"),

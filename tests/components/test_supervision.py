@@ -120,6 +120,13 @@ def test_prod_makes_the_log_shipping_policy_mandatory_and_dev_keeps_it_advisory(
 
 BAD = [
     (
+        "supervision-exposed",
+        _set("network.exposedZones", ["dmz", "supervision"]),
+        ":network.exposedZones",
+        "supervision",
+        "zones other than 'supervision'",
+    ),
+    (
         "short-retention",
         _set("supervision.retentionDays", 90),
         ":supervision.retentionDays",

@@ -42,6 +42,7 @@ bench-compare: $(STAMP) $(CHECKOV_STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python policies/gen_docs.py
+	$(BIN)/python policies/gen_compliance.py
 
 # Derive stacks/$(STACK).policy.json from stacks/Pulumi.$(STACK).yaml (keeps suppressions and approvals).
 policy-config: $(STAMP)

@@ -16,6 +16,7 @@ import pulumi_openstack as openstack
 
 from .bastion_sshd import JumpTarget, SecondFactor, bastion_user_data
 from .host_parts import admin_keypair, encrypted_boot_volume, zone_port
+from .log_shipping import LogShipping, with_log_shipping
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class BastionArgs:
     """Hosts of the zones administrators may reach through the bastion; none: no forwarding."""
     second_factor: SecondFactor = "none"
     """'totp': a one-time code after the key (ANSSI PA-022 R36)."""
+    log_shipping: LogShipping | None = None
+    """Where it ships its system and authentication logs (the supervision zone's collector)."""
 
 
 class Bastion(pulumi.ComponentResource):
@@ -59,6 +62,8 @@ class Bastion(pulumi.ComponentResource):
         keypair = admin_keypair(f"{name}-keypair", args.ssh_public_keys[0], child)
         port = zone_port(f"{name}-port", args.network_id, args.subnet_id, args.security_group_id, child)
         user_data = bastion_user_data(args.jump_targets, args.second_factor, args.ssh_public_keys[1:])
+        if args.log_shipping is not None:
+            user_data = with_log_shipping(user_data, args.log_shipping)
         instance = openstack.compute.Instance(
             f"{name}-vm",
             flavor_name=args.flavor,

@@ -15,12 +15,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic.alias_generators import to_camel
 
+from .backups import BackupsConfig, DataVolumeConfig
 from .imported_keys import IMPORTED_KEYS
+from .ingress_config import IngressConfig
 from .key_specs import KeySpec
 from .kubernetes.settings import KubernetesConfig
+from .supervision_config import SupervisionConfig
 
 PROJECT = "sovereign-landing-zone"
-ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin")
+ZONES: tuple[str, ...] = ("dmz", "app", "data", "admin", "supervision")
 # Zones a stack adds only when something needs them: `cluster` holds the Kubernetes nodes.
 CLUSTER_ZONE = "cluster"
 ALL_ZONES: tuple[str, ...] = (*ZONES, CLUSTER_ZONE)
@@ -32,7 +35,7 @@ SECRET_KEYS = frozenset(
     {"openstackApplicationCredentialSecret", "openstackPassword", IMPORTED_KEYS, CLUSTER_KUBECONFIG}
 )
 
-Zone = Literal["dmz", "app", "data", "admin", "cluster"]
+Zone = Literal["dmz", "app", "data", "admin", "supervision", "cluster"]
 # s3hardening.GATEWAY_LIMITS (tests/components keep the two lists equal).
 GatewayLimit = Literal["no-default-encryption", "block-public-acls-breaks-writes"]
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -160,6 +163,14 @@ class StackConfig(_Model):
     name_prefix: str = Field(default="slz", pattern=r"^[a-z][a-z0-9-]{1,15}$")
     protect: CliBool = True
     """Protect stateful resources from deletion; turning it off is the explicit opt-in."""
+    ingress: IngressConfig | None = None
+    """The dmz's TLS load balancer (components/ingress.py); absent means none."""
+    supervision: SupervisionConfig | None = None
+    """The supervision zone's log collector (components/supervision.py); absent means none."""
+    backups: BackupsConfig | None = None
+    """The backup bucket in another region of the same offer and country (components/backups.py)."""
+    data_volumes: tuple[DataVolumeConfig, ...] = ()
+    """EncryptedVolumes of the data zone's stateful services."""
 
     @property
     def is_production(self) -> bool:

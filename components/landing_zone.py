@@ -14,12 +14,14 @@ import pulumi
 
 from review_tables import FLOW_MATRIX, KEY_CUSTODY
 
+from .backups import BACKUP_BUCKET, backup_bucket_args
 from .bastion import Bastion, BastionArgs
 from .bastion_sshd import JumpTarget
 from .catalogue import OfferProfile, load_catalogue
 from .config import ALL_ZONES, CLUSTER_KUBECONFIG, PROJECT, IpAddress, StackConfig, key
 from .errors import ConfigError
 from .flow_matrix import MatrixEntry, build_flow_matrix
+from .ingress import TlsIngress, ingress_args
 from .kms import (
     CustomerHeldKeys,
     CustomerHeldKeysArgs,
@@ -39,7 +41,14 @@ from .object_storage import (
     validate_args,
 )
 from .provider import sovereign_provider
+from .supervision import LogCollector, LogCollectorArgs, collector_address, log_shipping, supervision_flows
 from .validation.bastion import bastion_volume_type, jump_targets
+from .volumes import (
+    EncryptedVolume,
+    EncryptedVolumeArgs,
+    known_encrypted_volume_types,
+    select_encrypted_volume_type,
+)
 
 
 def resolvers(cfg: StackConfig, offer: OfferProfile) -> tuple[IpAddress, ...]:
@@ -61,6 +70,8 @@ class LandingZonePlan:
     imported_material: Mapping[str, str]
     buckets: tuple[tuple[str, EncryptedBucketArgs], ...]
     cluster: ClusterPlan | None = None
+    collector_volume_type: str | None = None
+    data_volumes: tuple[tuple[str, EncryptedVolumeArgs], ...] = ()
 
 
 def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
@@ -93,6 +104,45 @@ def _bucket_args(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...
     return tuple(planned)
 
 
+def collector_volume_type(cfg: StackConfig, offer: OfferProfile) -> str:
+    requested = cfg.supervision.volume_type if cfg.supervision else None
+    known = known_encrypted_volume_types(offer, cfg.encrypted_volume_types)
+    return select_encrypted_volume_type(known, requested, key=key("supervision.volumeType"))
+
+
+def _backup_bucket(cfg: StackConfig) -> tuple[tuple[str, EncryptedBucketArgs], ...]:
+    args = backup_bucket_args(cfg)
+    if args is None:
+        return ()
+    try:
+        validate_args(args)
+    except ConfigError as err:
+        raise ConfigError(f"{key('backups')} ({err.key})", err.value, err.allowed) from None
+    return ((BACKUP_BUCKET, args),)
+
+
+def _data_volumes(cfg: StackConfig, offer: OfferProfile) -> tuple[tuple[str, EncryptedVolumeArgs], ...]:
+    known = known_encrypted_volume_types(offer, cfg.encrypted_volume_types)
+    planned = []
+    for i, vol in enumerate(cfg.data_volumes):
+        at = key(f"dataVolumes[{i}].volumeType")
+        planned.append(
+            (
+                vol.name,
+                EncryptedVolumeArgs(
+                    size_gb=vol.size,
+                    known_encrypted_types=known,
+                    volume_type=select_encrypted_volume_type(known, vol.volume_type, key=at),
+                    volume_type_key=at,
+                    description=f"Data zone: {vol.name}",
+                    data_class=cfg.data_classification,
+                    protect=cfg.protect,
+                ),
+            )
+        )
+    return tuple(planned)
+
+
 def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
     offer = load_catalogue().offer(cfg.offer)
     zones = tuple(z for z in ALL_ZONES if z in cfg.network.zones)
@@ -103,14 +153,23 @@ def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
         cfg=cfg,
         offer=offer,
         matrix=build_flow_matrix(
-            cfg.flows, cfg.admin_cidrs, dns, zones, cluster_flows() if cfg.kubernetes else ()
+            cfg.flows,
+            cfg.admin_cidrs,
+            dns,
+            zones,
+            (
+                *(cluster_flows() if cfg.kubernetes else ()),
+                *(supervision_flows(zones) if cfg.supervision else ()),
+            ),
         ),
         dns=tuple(str(a) for a in dns),
         bastion_volume_type=bastion_volume_type(cfg, offer) if cfg.bastion else None,
         jump_targets=jump_targets(cfg),
         imported_material=material,
-        buckets=_bucket_args(cfg),
+        buckets=_bucket_args(cfg) + _backup_bucket(cfg),
         cluster=plan_cluster(cfg, offer, f"{cfg.name_prefix}-k8s"),
+        collector_volume_type=collector_volume_type(cfg, offer) if cfg.supervision else None,
+        data_volumes=_data_volumes(cfg, offer),
     )
 
 
@@ -126,6 +185,9 @@ class LandingZone(pulumi.ComponentResource):
     baseline: ClusterBaseline | None
     flow_matrix: list[dict[str, object]]
     key_custody: list[dict[str, object]] | None
+    ingress: TlsIngress | None
+    collector: LogCollector | None
+    volumes: dict[str, EncryptedVolume]
 
     def __init__(self, name: str, plan: LandingZonePlan, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("sovereign:landing:LandingZone", name, None, opts)
@@ -167,6 +229,8 @@ class LandingZone(pulumi.ComponentResource):
             for logical, args in plan.buckets
         }
 
+        self.volumes = {vol: EncryptedVolume(f"{name}-{vol}", args, child) for vol, args in plan.data_volumes}
+        self.collector = self._collector(name, plan, child)
         self.bastion = None
         if cfg.bastion is not None and plan.bastion_volume_type is not None:
             self.bastion = Bastion(
@@ -183,9 +247,17 @@ class LandingZone(pulumi.ComponentResource):
                     volume_size=cfg.bastion.volume_size,
                     jump_targets=plan.jump_targets,
                     second_factor=cfg.bastion.second_factor,
+                    log_shipping=log_shipping(cfg.supervision, cfg.network.zones)
+                    if cfg.supervision
+                    else None,
                 ),
                 child,
             )
+        self.ingress = (
+            TlsIngress(f"{name}-ingress", ingress_args(cfg.ingress, self.network), child)
+            if cfg.ingress
+            else None
+        )
         self._kubernetes(name, plan, child)
         self.flow_matrix = self.network.flow_matrix
         custody = [
@@ -243,4 +315,31 @@ class LandingZone(pulumi.ComponentResource):
                 pod_security_version=k8s.pod_security_version,
             ),
             pulumi.ResourceOptions(parent=self, depends_on=[self.cluster]),
+        )
+
+    def _collector(
+        self, name: str, plan: LandingZonePlan, child: pulumi.ResourceOptions
+    ) -> LogCollector | None:
+        sup = plan.cfg.supervision
+        if sup is None or plan.collector_volume_type is None:
+            return None
+        bucket = self.buckets[sup.logs_bucket] if sup.logs_bucket else None
+        return LogCollector(
+            f"{name}-collector",
+            LogCollectorArgs(
+                network_id=self.network.network_ids["supervision"],
+                subnet_id=self.network.subnet_ids["supervision"],
+                security_group_id=self.network.security_group_ids["supervision"],
+                address=collector_address(plan.cfg.network.zones),
+                flavor=sup.flavor,
+                image_id=sup.image_id,
+                volume_type=plan.collector_volume_type,
+                bucket_name=bucket.bucket_name if bucket else None,
+                endpoint_url=bucket.endpoint_url if bucket else None,
+                retention_days=sup.retention_days,
+                ca_certificate=sup.ca_certificate,
+                volume_size=sup.volume_size,
+                ssh_public_keys=plan.cfg.bastion.ssh_public_keys if plan.cfg.bastion else (),
+            ),
+            child,
         )

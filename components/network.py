@@ -1,4 +1,7 @@
-"""SegmentedNetwork: four zones, two routers, and security groups generated from the flow matrix.
+"""SegmentedNetwork: five zones, two routers, and security groups generated from the flow matrix.
+
+The supervision zone holds the log collector, apart from production and administration (SecNumCloud
+3.2 13.2.a).
 
 Routing follows the partitioning of SecNumCloud 3.2 13.2 and ANSSI PA-022:
 - the edge router has the external gateway and joins dmz, app and admin;
@@ -23,9 +26,10 @@ from review_tables import FLOW_MATRIX
 from .config import ALL_ZONES, CLUSTER_ZONE
 from .flow_matrix import MatrixEntry
 
-# The cluster zone is on the edge router too: its nodes reach registries and the organisation's
-# KMS only through flows the stack declares, and administrators reach its API from the admin zone.
-EDGE_ZONES = ("dmz", "app", "admin", CLUSTER_ZONE)
+# The supervision zone is on the edge router: its collector writes to the offer's S3 endpoint.
+# The cluster zone is too: its nodes reach registries and the organisation's KMS only through
+# flows the stack declares, and administrators reach its API from the admin zone.
+EDGE_ZONES = ("dmz", "app", "admin", "supervision", CLUSTER_ZONE)
 # Addresses .2 to .9 of the cluster zone stay out of DHCP: the API load balancer's VIP is fixed
 # there, so that the bastion's permitOpen and the docs can name it before anything exists.
 CLUSTER_RESERVED = 8

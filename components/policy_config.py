@@ -26,6 +26,8 @@ from .errors import ConfigError
 SETTINGS_POLICY = "hygiene-policy-config-require-validity"
 VOLUME_POLICY = "encryption-volume-require-encrypted-type"
 REGISTRY_POLICY = "kubernetes-image-restrict-registries"
+# Advisory in the pack, mandatory in production: a prod instance whose logs stay on it fails (12.7.c).
+LOG_SHIPPING_POLICY = "data-protection-instance-require-log-shipping"
 ADMIN_ZONES = ["admin"]
 SERVICES = {"keystone": "identity", "s3": "s3"}
 APPROVER_TO_REPLACE = "REPLACE with the approver of this endpoint"
@@ -77,6 +79,8 @@ def derived_facts(cfg: StackConfig, catalogue: OfferCatalogue | None = None) -> 
         facts[VOLUME_POLICY] = {"approvedVolumeTypes": list(cfg.encrypted_volume_types)}
     if cfg.kubernetes is not None:
         facts[REGISTRY_POLICY] = {"allowedRegistries": list(cfg.kubernetes.registries)}
+    if cfg.is_production:
+        facts[LOG_SHIPPING_POLICY] = {"enforcementLevel": "mandatory"}
     return facts
 
 

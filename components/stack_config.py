@@ -15,11 +15,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .backups import check_backups
 from .catalogue import OfferCatalogue, load_catalogue
 from .config import PROJECT, SECRET_KEYS, StackConfig, key
 from .errors import ConfigError
 from .imported_keys import IMPORTED_KEYS, imported_key_names
+from .ingress_config import check_ingress
 from .key_specs import parse_key_specs
+from .supervision_config import check_supervision
 from .validation.bastion import check_bastion
 from .validation.flows import check_flows
 from .validation.kubernetes import check_kubernetes
@@ -54,6 +57,9 @@ def parse_stack_config(
     check_bastion(cfg, offer)
     check_buckets(cfg)
     check_kubernetes(cfg, offer)
+    check_ingress(cfg, catalogue)
+    check_supervision(cfg)
+    check_backups(cfg, catalogue)
     return cfg
 
 

@@ -13,6 +13,26 @@ from .config import PROJECT
 
 P = PROJECT
 # A well-formed Ed25519 public key that belongs to nobody: the file plans, and nobody can log in.
+# An example CA certificate (public, no key kept anywhere): REPLACE with your own log CA.
+EXAMPLE_LOG_CA = "\n".join(
+    (
+        "-----BEGIN CERTIFICATE-----",
+        "MIIB+TCCAZ+gAwIBAgIUWhE9/SoLwrQH/Nh8UkdH6DuuoaIwCgYIKoZIzj0EAwIw",
+        "UjELMAkGA1UEBhMCRlIxIDAeBgNVBAoMF0V4YW1wbGUgaGVhbHRoIHBsYXRmb3Jt",
+        "MSEwHwYDVQQDDBhFeGFtcGxlIGxvZyBDQSAoUkVQTEFDRSkwHhcNMjYxMjA0MTk1",
+        "MDA3WhcNMzYxMjAxMTk1MDA3WjBSMQswCQYDVQQGEwJGUjEgMB4GA1UECgwXRXhh",
+        "bXBsZSBoZWFsdGggcGxhdGZvcm0xITAfBgNVBAMMGEV4YW1wbGUgbG9nIENBIChS",
+        "RVBMQUNFKTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABPWB95Z47gkTcsOdAcp2",
+        "9/GHMhejLJCnpL0QNtiHbgMK6bbOdBt4AIu8YMa3bZRUnRa1Hhk8N+RwhWYrOK/5",
+        "VIOjUzBRMB0GA1UdDgQWBBToANF6t5cXyu34fso8yQZxINISuTAfBgNVHSMEGDAW",
+        "gBToANF6t5cXyu34fso8yQZxINISuTAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49",
+        "BAMCA0gAMEUCIDN9rzLJWPc0OIDojhgybuP1AsCD5OKBDHwZJlIKtN7SAiEA52mC",
+        "4Ao2AuNP+zQdFZPVjvBnFQGErSEAc+BJ+QJsfds=",
+        "-----END CERTIFICATE-----",
+    )
+)
+
+
 EXAMPLE_KEY = (
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMQE+u0qcuvy8sN+CBdO2ffNvs3lQlQOfDWskTtmz4jV "
     "replace-me@example.invalid"
@@ -46,6 +66,23 @@ def _endpoint_lines(offer: OfferProfile, region: str) -> str:
             f"    s3: https://s3.{region.lower()}.replace-me.invalid",
         ]
     return "".join(f"{line}\n" for line in [f"  {P}:endpoints:", *lines]) if lines else ""
+
+
+def _supervision_lines(offer: OfferProfile) -> str:
+    has_logs_bucket = offer.s3 is not None or _declares_s3(offer)
+    ca = "".join(f"      {line}\n" for line in EXAMPLE_LOG_CA.splitlines())
+    bucket = "    logsBucket: audit-logs\n" if has_logs_bucket else ""
+    return (
+        "  # The supervision zone's log collector (docs/supervision.md).\n"
+        f"  {P}:supervision:\n"
+        "    # REPLACE: flavor and image of your tenancy, and your log CA's certificate.\n"
+        "    flavor: b3-8\n"
+        "    imageId: 11111111-1111-1111-1111-111111111111\n"
+        f"{bucket}"
+        "    retentionDays: 365\n"
+        "    caCertificate: |\n"
+        f"{ca}"
+    )
 
 
 def _bucket_lines(offer: OfferProfile) -> str:
@@ -115,6 +152,7 @@ config:
       app: 10.30.1.0/24
       data: 10.30.2.0/24
       admin: 10.30.3.0/24
+      supervision: 10.30.4.0/24
     exposedZones: [dmz]
     # REPLACE: the id of your tenancy's external network.
     externalNetworkId: 00000000-0000-0000-0000-000000000000
@@ -156,4 +194,4 @@ config:
       purpose: backup
       custody: customer-held
       generation: 1
-{_bucket_lines(offer)}"""
+{_bucket_lines(offer)}{_supervision_lines(offer)}"""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pulumi
 
+from ..log_shipping import LogShipping
 from .settings import ClusterMode, MagnumConfig, NodePool
 
 
@@ -53,3 +54,5 @@ class SovereignClusterArgs:
     """magnum: the template settings."""
     protect: bool = True
     """Protect the data volumes from deletion."""
+    log_shipping: LogShipping | None = None
+    """self-managed: where every node forwards its logs (the supervision zone's collector)."""

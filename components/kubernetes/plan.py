@@ -13,6 +13,7 @@ from ..config import StackConfig
 from ..imported_keys import OFFLINE_PLACEHOLDER
 from ..network import cluster_api_address
 from ..object_storage_args import LOG_MIN_RETENTION_DAYS
+from ..supervision import log_shipping
 from ..validation.kubernetes import api_allowed_cidrs, cluster_volume_type
 from .cluster_args import ClusterNetwork, SovereignClusterArgs
 from .encryption import cluster_custody_rows
@@ -65,6 +66,7 @@ def plan_cluster(cfg: StackConfig, offer: OfferProfile, name: str) -> ClusterPla
         kms=kms if k8s.mode == "self-managed" else None,
         magnum=k8s.magnum,
         protect=cfg.protect,
+        log_shipping=log_shipping(cfg.supervision, cfg.network.zones) if cfg.supervision else None,
     )
     return ClusterPlan(args=args)
 

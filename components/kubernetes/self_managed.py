@@ -18,6 +18,7 @@ import pulumi_openstack as openstack
 import pulumi_random as random
 
 from ..host_parts import admin_keypair, encrypted_boot_volume, zone_port
+from ..log_shipping import LogShipping, with_log_shipping
 from .flows import API_PORT, SUPERVISOR_PORT
 from .rke2 import NodeSettings, Role, node_user_data
 from .settings import NodePool
@@ -128,7 +129,9 @@ def _pool_of_nodes(
         )
         # The whole user data is secret: it carries the join token, and a Pulumi secret stays
         # encrypted in the state and masked in every log.
-        rendered: pulumi.Output[str] = token.apply(functools.partial(node_user_data, settings))
+        rendered: pulumi.Output[str] = token.apply(
+            functools.partial(_node_user_data, settings, args.log_shipping)
+        )
         user_data: pulumi.Output[str] = pulumi.Output.secret(rendered)
         instance = openstack.compute.Instance(
             node,
@@ -155,3 +158,9 @@ def _pool_of_nodes(
             )
         addresses.append(port.all_fixed_ips.apply(lambda ips: ips[0] if ips else ""))
     return addresses
+
+
+def _node_user_data(settings: NodeSettings, shipping: LogShipping | None, token: str) -> str:
+    """A node's cloud-config, forwarding its logs to the collector when the stack has one."""
+    user_data = node_user_data(settings, token)
+    return with_log_shipping(user_data, shipping) if shipping is not None else user_data

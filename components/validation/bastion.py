@@ -14,7 +14,7 @@ from ..volumes import known_encrypted_volume_types, select_encrypted_volume_type
 from .flows import port_range
 
 # The zones the bastion guards: the admin zone is where it stands, not where it jumps.
-JUMP_ZONES: tuple[Zone, ...] = ("dmz", "app", "data", "cluster")
+JUMP_ZONES: tuple[Zone, ...] = ("dmz", "app", "data", "supervision", "cluster")
 # The Kubernetes API: the design opens it from the admin zone whenever the stack has a cluster.
 KUBE_API_PORT = 6443
 

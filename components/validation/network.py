@@ -46,7 +46,8 @@ def check_network(plan: NetworkPlan) -> None:
                     str(other_net),
                     f"a CIDR that does not overlap zone '{zone}' ({net})",
                 )
-    for zone in ("data", "admin"):
+    # The supervision zone holds every log of the landing zone: never exposed either.
+    for zone in ("data", "admin", "supervision"):
         if zone in plan.exposed_zones:
             raise ConfigError(
                 key("network.exposedZones"),

@@ -47,7 +47,9 @@ def regs(request: pytest.FixtureRequest) -> tuple[Registration, ...]:
 
 def test_every_stack_builds_the_whole_network(regs: tuple[Registration, ...]) -> None:
     types = [r.type for r in regs]
-    # Both shipped stacks have a cluster zone beside the four required ones.
+    # dmz, app, data, admin and supervision (SecNumCloud 3.2 13.2.a), and both shipped stacks have
+    # a cluster zone beside them.
+    assert len(ALL_ZONES) == 6
     assert types.count("openstack:networking/network:Network") == len(ALL_ZONES)
     assert types.count("openstack:networking/subnet:Subnet") == len(ALL_ZONES)
     assert types.count(SG) == len(ALL_ZONES)

@@ -21,6 +21,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from .config_fields import string_list
 from .framework import Context, Meta, resource_policy
 from .kubernetes_podspec import WORKLOAD_TYPES, containers, kind_of, require_pod_spec
 from .values import get_str
@@ -103,15 +104,14 @@ IMAGES = resource_policy(
         ),
         references=("nsa-k8s-images", "choice-registry-allow-list"),
         config={
-            CONFIG_KEY: {
-                "type": "array",
-                "items": {"type": "string", "pattern": "^[^/:]+(:[0-9]+)?/([^/]+/)*$"},
-                "default": [],
-                "description": (
+            CONFIG_KEY: string_list(
+                [],
+                (
                     "Registry prefixes images may come from, each ending with '/' and without a scheme "
                     "(registry.example.fr/); empty refuses every image"
                 ),
-            }
+                pattern="^[^/:]+(:[0-9]+)?/([^/]+/)*$",
+            )
         },
         types=WORKLOAD_TYPES,
     ),

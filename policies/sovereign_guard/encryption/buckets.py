@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from ..config_fields import string_list
 from ..framework import Context, Meta, resource_policy
 from ..provider_identity import BUCKET_TYPE
 from ..values import get_bool, get_str
@@ -42,12 +43,11 @@ BUCKET_ENCRYPTION = resource_policy(
         ),
         references=("snc-10.1.a", "snc-10.2", "hds-exi-28"),
         config={
-            "allowedModes": {
-                "type": "array",
-                "items": {"type": "string", "enum": ["SSE-C", "SSE-S3", "SSE-KMS"]},
-                "default": ["SSE-C", "SSE-S3"],
-                "description": "Server-side encryption modes accepted",
-            }
+            "allowedModes": string_list(
+                ["SSE-C", "SSE-S3"],
+                "Server-side encryption modes accepted",
+                enum=["SSE-C", "SSE-S3", "SSE-KMS"],
+            )
         },
         types=(BUCKET_TYPE,),
     ),

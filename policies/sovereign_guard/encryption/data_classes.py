@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..config_fields import string_list
+
 DATA_CLASSES = ("public", "internal", "sensitive", "health")
 # The only classes a provider-held key may protect. Every other value (sensitive, health, a
 # misspelt "Health", an unknown "phi", or none at all) needs customer-held keys: fail closed.
@@ -15,14 +17,7 @@ PROVIDER_KEY_CLASSES = ("public", "internal")
 
 def customer_held_classes_config(description: str) -> dict[str, Any]:
     """The config schema shared by the policies that keep keys of some data classes off the provider."""
-    return {
-        "customerHeldClasses": {
-            "type": "array",
-            "items": {"type": "string"},
-            "default": ["sensitive", "health"],
-            "description": description,
-        }
-    }
+    return {"customerHeldClasses": string_list(["sensitive", "health"], description)}
 
 
 def needs_customer_key(data_class: str | None, configured: list[str]) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from ..config_fields import string_list
 from ..framework import Context, Meta, resource_policy
 from ..values import get, get_int, get_str
 
@@ -98,12 +99,7 @@ ALGORITHM = resource_policy(
             "choice-rsa3072",
         ),
         config={
-            "symmetricAlgorithms": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["aes"],
-                "description": "Symmetric algorithms accepted",
-            },
+            "symmetricAlgorithms": string_list(["aes"], "Symmetric algorithms accepted"),
             "minSymmetricBits": {"type": "integer", "minimum": 128, "default": 256},
             "minRsaBits": {"type": "integer", "minimum": 2048, "default": 3072},
             "minEcBits": {"type": "integer", "minimum": 224, "default": 256},

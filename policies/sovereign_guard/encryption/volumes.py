@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pulumi_policy import EnforcementLevel, Severity
 
 from .. import catalogue
+from ..config_fields import string_list
 from ..framework import Context, Meta, resource_policy
 from ..provider_identity import resolve_provider
 from ..values import get_int, get_list, get_str
@@ -77,12 +78,9 @@ VOLUME_TYPES = resource_policy(
         ),
         references=("snc-10.1.a", "hds-exi-28"),
         config={
-            "approvedVolumeTypes": {
-                "type": "array",
-                "items": {"type": "string", "minLength": 1},
-                "default": [],
-                "description": "Volume types of the tenancy known to encrypt (per-customer names)",
-            },
+            "approvedVolumeTypes": string_list(
+                [], "Volume types of the tenancy known to encrypt (per-customer names)", minLength=1
+            ),
             "allowEphemeralRootDisk": {
                 "type": "boolean",
                 "default": False,

@@ -1,0 +1,17 @@
+"""Builders for the JSON-schema fields of the policies' config, so that each policy states only what
+differs (its default, what an item may be, and the description the catalogue shows)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def string_list(default: Iterable[str], description: str, **item_rules: Any) -> dict[str, Any]:
+    """An array of strings; `item_rules` (minLength, pattern, enum) constrain each item."""
+    return {
+        "type": "array",
+        "items": {"type": "string", **item_rules},
+        "default": list(default),
+        "description": description,
+    }

@@ -17,9 +17,8 @@ from preflight.pack import PackSession
 from preflight.wire import UNKNOWN
 from tests.kubernetes import manifests as m
 
-from .conftest import analyze_request
 from .kubernetes_fixtures import KUBECONFIG
-from .pack_helpers import CONFIG, analyze, configure, mandatory, pack_process
+from .pack_helpers import CONFIG, analyze, analyze_request, configure, mandatory, pack_process
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 EXPLICIT = (K8S_PROVIDER, "lz-k8s", {"kubeconfig": json.dumps(KUBECONFIG)})

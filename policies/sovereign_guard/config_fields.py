@@ -15,3 +15,14 @@ def string_list(default: Iterable[str], description: str, **item_rules: Any) -> 
         "default": list(default),
         "description": description,
     }
+
+
+def bounded_integer(default: int, minimum: int, maximum: int, description: str) -> dict[str, Any]:
+    """An integer between `minimum` and `maximum`, both included."""
+    return {
+        "type": "integer",
+        "minimum": minimum,
+        "maximum": maximum,
+        "default": default,
+        "description": description,
+    }

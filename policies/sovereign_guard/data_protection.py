@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
-from .config_fields import string_list
+from .config_fields import bounded_integer, string_list
 from .encryption import (
     DATA_CLASSES,
     PROVIDER_KEY_CLASSES,
@@ -159,13 +159,9 @@ LOG_RETENTION = resource_policy(
         references=("snc-12.6.c", "hds-exi-16"),
         config={
             "purposes": string_list(["logs"], "Bucket purposes that hold logs"),
-            "minDays": {
-                "type": "integer",
-                "minimum": 180,
-                "maximum": 36500,
-                "default": 180,
-                "description": "Shortest retention accepted (never below SecNumCloud's six months)",
-            },
+            "minDays": bounded_integer(
+                180, 180, 36500, "Shortest retention accepted (never below SecNumCloud's six months)"
+            ),
         },
         types=(BUCKET_TYPE,),
     ),

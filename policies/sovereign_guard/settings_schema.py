@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import suppressions as sup
-from .config_fields import string_list
+from .config_fields import bounded_integer, string_list
 from .environment import ENVIRONMENTS
 
 SERVICES = ("identity", "s3")
@@ -67,13 +67,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
             },
         },
     },
-    "maxSuppressionDays": {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 1096,
-        "default": DEFAULT_MAX_SUPPRESSION_DAYS,
-        "description": "A suppression may not expire further away than this",
-    },
+    "maxSuppressionDays": bounded_integer(
+        DEFAULT_MAX_SUPPRESSION_DAYS, 1, 1096, "A suppression may not expire further away than this"
+    ),
     "suppressions": {
         "type": "array",
         "default": [],

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from ..config_fields import bounded_integer
 from ..framework import Context, Meta, resource_policy
 from ..suppressions import PLACEHOLDER_RE
 from ..values import get_str
@@ -115,15 +116,7 @@ RULE_DESCRIPTION = resource_policy(
             "Generate rules from the flow matrix (components/flow_matrix.py) or set description yourself."
         ),
         references=("snc-13.1", "snc-13.2.e"),
-        config={
-            "minLength": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 255,
-                "default": 15,
-                "description": "Shortest acceptable justification",
-            }
-        },
+        config={"minLength": bounded_integer(15, 1, 255, "Shortest acceptable justification")},
         types=(RULE,),
     ),
     _description,

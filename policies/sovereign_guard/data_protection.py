@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from .config_fields import bounded_integer, string_list
 from .encryption import (
     DATA_CLASSES,
     PROVIDER_KEY_CLASSES,
@@ -103,18 +104,10 @@ VERSIONING = resource_policy(
         ),
         references=("snc-12.6.c", "snc-12.5.d", "hds-exi-16"),
         config={
-            "dataClasses": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["health"],
-                "description": "Data classes whose buckets keep versions",
-            },
-            "purposes": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["logs", "state"],
-                "description": "Bucket purposes that keep versions (state: project choice)",
-            },
+            "dataClasses": string_list(["health"], "Data classes whose buckets keep versions"),
+            "purposes": string_list(
+                ["logs", "state"], "Bucket purposes that keep versions (state: project choice)"
+            ),
         },
         types=(BUCKET_TYPE,),
     ),
@@ -165,19 +158,10 @@ LOG_RETENTION = resource_policy(
         ),
         references=("snc-12.6.c", "hds-exi-16"),
         config={
-            "purposes": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["logs"],
-                "description": "Bucket purposes that hold logs",
-            },
-            "minDays": {
-                "type": "integer",
-                "minimum": 180,
-                "maximum": 36500,
-                "default": 180,
-                "description": "Shortest retention accepted (never below SecNumCloud's six months)",
-            },
+            "purposes": string_list(["logs"], "Bucket purposes that hold logs"),
+            "minDays": bounded_integer(
+                180, 180, 36500, "Shortest retention accepted (never below SecNumCloud's six months)"
+            ),
         },
         types=(BUCKET_TYPE,),
     ),
@@ -224,12 +208,7 @@ STATEFUL_PROTECT = resource_policy(
         ),
         references=("snc-19.4", "snc-12.5"),
         config={
-            "resourceTypes": {
-                "type": "array",
-                "items": {"type": "string", "minLength": 1},
-                "default": list(STATEFUL_TYPES),
-                "description": "Resource types that must be protected",
-            }
+            "resourceTypes": string_list(STATEFUL_TYPES, "Resource types that must be protected", minLength=1)
         },
         types=tuple(STATEFUL_TYPES),
         types_from=lambda config: config.get("resourceTypes") or (),

@@ -244,6 +244,17 @@ def _evaluate(meta: Meta, check: Check, ctx: Context) -> list[Finding | str] | s
         return na.reason
 
 
+def _check_and_report(
+    meta: Meta, check: Check, ctx: Context, report: ReportViolation, phase: str, urn: str
+) -> None:
+    """Run the check: its reason to be not applicable goes to the engine, its findings to `report`."""
+    outcome = _evaluate(meta, check, ctx)
+    if isinstance(outcome, str):
+        ctx.args.not_applicable(outcome)
+    else:
+        _report_findings(meta, ctx, outcome, report, phase, urn)
+
+
 def _out_of_scope(patterns: tuple[str, ...], types: Iterable[str]) -> bool:
     return not any(type_matches(p, t) for p in patterns for t in types)
 
@@ -260,12 +271,7 @@ def resource_policy(meta: Meta, check: Check, *, opens_call: bool = False) -> Re
         if _out_of_scope(patterns, [args.resource_type]):
             checked = ", ".join(patterns)
             args.not_applicable(f"{args.resource_type} is not a type this policy checks ({checked})")
-        ctx = Context(args, config, CALL.settings())
-        outcome = _evaluate(meta, check, ctx)
-        if isinstance(outcome, str):
-            args.not_applicable(outcome)
-        else:
-            _report_findings(meta, ctx, outcome, report, RESOURCE, args.urn)
+        _check_and_report(meta, check, Context(args, config, CALL.settings()), report, RESOURCE, args.urn)
 
     policy = ResourceValidationPolicy(name=meta.name, validate=validate, **_common(meta))
     _register(meta, policy)
@@ -278,12 +284,7 @@ def stack_policy(meta: Meta, check: Check) -> StackValidationPolicy:
         patterns = meta.patterns(config)
         if "*" not in patterns and _out_of_scope(patterns, [r.resource_type for r in args.resources]):
             args.not_applicable(f"no resource of type {', '.join(patterns)} in the stack")
-        ctx = Context(args, config, CALL.settings())
-        outcome = _evaluate(meta, check, ctx)
-        if isinstance(outcome, str):
-            args.not_applicable(outcome)
-        else:
-            _report_findings(meta, ctx, outcome, report, STACK, "")
+        _check_and_report(meta, check, Context(args, config, CALL.settings()), report, STACK, "")
 
     policy = StackValidationPolicy(name=meta.name, validate=validate, **_common(meta))
     _register(meta, policy)

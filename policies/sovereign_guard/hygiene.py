@@ -54,6 +54,22 @@ SETTINGS = resource_policy(
 )
 
 
+def _disclosure_meta(name: str, whose: str) -> Meta:
+    """The two disclosure policies differ only in whose violations they disclose."""
+    return Meta(
+        name=name,
+        description=(
+            f"Every suppression applied to {whose} violation is reported, with its reason and expiry."
+        ),
+        severity=Severity.LOW,
+        level=EnforcementLevel.ADVISORY,
+        remediation="Nothing to do while the reason holds; fix the resource before the suppression expires.",
+        references=("choice-suppressions",),
+        types=("*",),
+        suppressible=False,
+    )
+
+
 def _disclose_resource(ctx: Context) -> Iterator[str]:
     deferred = CALL.take(RESOURCE, ctx.args.urn)
     if not deferred:
@@ -63,18 +79,7 @@ def _disclose_resource(ctx: Context) -> Iterator[str]:
 
 
 DISCLOSE = resource_policy(
-    Meta(
-        name="hygiene-suppression-enforce-disclosure",
-        description=(
-            "Every suppression applied to a resource's violation is reported, with its reason and expiry."
-        ),
-        severity=Severity.LOW,
-        level=EnforcementLevel.ADVISORY,
-        remediation="Nothing to do while the reason holds; fix the resource before the suppression expires.",
-        references=("choice-suppressions",),
-        types=("*",),
-        suppressible=False,
-    ),
+    _disclosure_meta("hygiene-suppression-enforce-disclosure", "a resource's"),
     _disclose_resource,
 )
 
@@ -88,17 +93,6 @@ def _disclose_stack(ctx: Context) -> Iterator[Finding]:
 
 
 DISCLOSE_STACK = stack_policy(
-    Meta(
-        name="hygiene-stack-suppression-enforce-disclosure",
-        description=(
-            "Every suppression applied to a stack policy's violation is reported, with its reason and expiry."
-        ),
-        severity=Severity.LOW,
-        level=EnforcementLevel.ADVISORY,
-        remediation="Nothing to do while the reason holds; fix the resource before the suppression expires.",
-        references=("choice-suppressions",),
-        types=("*",),
-        suppressible=False,
-    ),
+    _disclosure_meta("hygiene-stack-suppression-enforce-disclosure", "a stack policy's"),
     _disclose_stack,
 )

@@ -21,8 +21,9 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from .config_fields import string_list
 from .framework import Context, Meta, resource_policy
-from .kubernetes_podspec import WORKLOAD_TYPES, containers, kind_of, require_pod_spec
+from .kubernetes_podspec import WORKLOAD_TYPES, Container, container_findings, require_pod_spec
 from .values import get_str
 
 CONFIG_KEY = "allowedRegistries"
@@ -77,15 +78,18 @@ def _images(ctx: Context) -> Iterator[str]:
     for entry, problem in bad:
         yield f"policy config {CONFIG_KEY} entry {entry!r} {problem}"
     allowed = [e for e in entries if isinstance(e, str) and entry_problem(e) is None]
-    spec = require_pod_spec(ctx)
-    kind = kind_of(ctx.args.resource_type)
-    for container in containers(spec):
-        image = get_str(container.spec, "image")
-        if image is None:
-            continue  # a patch that keeps the image; a full object without one is refused by the API
-        refused = image_problem(image.strip(), allowed)
-        if refused:
-            yield f"{kind} {container.where}: {refused}"
+    yield from container_findings(
+        ctx, require_pod_spec(ctx), lambda container: _image_problems(container, allowed)
+    )
+
+
+def _image_problems(container: Container, allowed: Sequence[str]) -> Iterator[str]:
+    image = get_str(container.spec, "image")
+    if image is None:
+        return  # a patch that keeps the image; a full object without one is refused by the API
+    refused = image_problem(image.strip(), allowed)
+    if refused:
+        yield refused
 
 
 IMAGES = resource_policy(
@@ -103,15 +107,14 @@ IMAGES = resource_policy(
         ),
         references=("nsa-k8s-images", "choice-registry-allow-list"),
         config={
-            CONFIG_KEY: {
-                "type": "array",
-                "items": {"type": "string", "pattern": "^[^/:]+(:[0-9]+)?/([^/]+/)*$"},
-                "default": [],
-                "description": (
+            CONFIG_KEY: string_list(
+                [],
+                (
                     "Registry prefixes images may come from, each ending with '/' and without a scheme "
                     "(registry.example.fr/); empty refuses every image"
                 ),
-            }
+                pattern="^[^/:]+(:[0-9]+)?/([^/]+/)*$",
+            )
         },
         types=WORKLOAD_TYPES,
     ),

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from pulumi_policy import EnforcementLevel, Severity
 
 from . import network  # noqa: F401  (registers the network policies, whose admin-port list is read below)
+from .address_ranges import open_ranges
 from .framework import REGISTRY, Context, Meta, resource_policy
-from .kubernetes_services import open_ranges
+from .network.rules import admin_ports_config
 from .values import get_int, get_list
 
 LISTENER = "openstack:loadbalancer/listener:Listener"
@@ -56,14 +57,9 @@ LISTENERS = resource_policy(
             "subnet); never 0.0.0.0/0 or ::/0, and give the load balancer no floating IP."
         ),
         references=("snc-9.6.d", "snc-9.6.h", "snc-13.2.e", "pa022-r19", "nsa-k8s-network"),
-        config={
-            "adminPorts": {
-                "type": "array",
-                "items": {"type": "integer", "minimum": 1, "maximum": 65535},
-                "default": list(ADMIN_PORTS),
-                "description": "Ports treated as administration interfaces (6443 is always one)",
-            }
-        },
+        config=admin_ports_config(
+            ADMIN_PORTS, "Ports treated as administration interfaces (6443 is always one)"
+        ),
         types=(LISTENER,),
     ),
     _listener,

@@ -20,8 +20,8 @@ from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from .address_ranges import open_ranges
 from .framework import Context, Meta, resource_policy
-from .kubernetes_services import open_ranges
 from .values import as_bool, get, get_bool, get_map, get_str
 
 TEMPLATE = "openstack:containerinfra/clusterTemplate:ClusterTemplate"

@@ -16,7 +16,7 @@ from typing import Any
 from pulumi_policy import EnforcementLevel, Severity
 
 from .framework import Context, Meta, resource_policy
-from .kubernetes_podspec import WORKLOAD_TYPES, Container, containers, kind_of, pod_security, require_pod_spec
+from .kubernetes_podspec import WORKLOAD_TYPES, Container, container_findings, pod_security, require_pod_spec
 from .values import as_bool, get, get_int, get_list, get_map, get_str
 
 ALLOWED_ADDED_CAPABILITIES = frozenset({"NET_BIND_SERVICE"})
@@ -43,11 +43,7 @@ def capability_problems(container: Container) -> Iterator[str]:
 
 
 def _capabilities(ctx: Context) -> Iterator[str]:
-    spec = require_pod_spec(ctx)
-    kind = kind_of(ctx.args.resource_type)
-    for container in containers(spec):
-        for problem in capability_problems(container):
-            yield f"{kind} {container.where}: {problem}"
+    yield from container_findings(ctx, require_pod_spec(ctx), capability_problems)
 
 
 CAPABILITIES = resource_policy(
@@ -86,11 +82,8 @@ def non_root_problems(container: Container, pod: Mapping[str, Any]) -> Iterator[
 
 def _non_root(ctx: Context) -> Iterator[str]:
     spec = require_pod_spec(ctx)
-    kind = kind_of(ctx.args.resource_type)
     pod = pod_security(spec)
-    for container in containers(spec):
-        for problem in non_root_problems(container, pod):
-            yield f"{kind} {container.where}: {problem}"
+    yield from container_findings(ctx, spec, lambda container: non_root_problems(container, pod))
 
 
 NON_ROOT = resource_policy(
@@ -119,15 +112,17 @@ def seccomp_type(container: Container, pod: Mapping[str, Any]) -> str | None:
     return own if own is not None else get_str(get_map(pod, "seccompProfile"), "type")
 
 
+def seccomp_problems(container: Container, pod: Mapping[str, Any]) -> Iterator[str]:
+    profile = seccomp_type(container, pod)
+    if profile not in SECCOMP_TYPES:
+        shown = f"seccompProfile.type {profile!r}" if profile else "no seccompProfile.type"
+        yield f"{shown} on the container or the pod (RuntimeDefault, Localhost)"
+
+
 def _seccomp(ctx: Context) -> Iterator[str]:
     spec = require_pod_spec(ctx)
-    kind = kind_of(ctx.args.resource_type)
     pod = pod_security(spec)
-    for container in containers(spec):
-        profile = seccomp_type(container, pod)
-        if profile not in SECCOMP_TYPES:
-            shown = f"seccompProfile.type {profile!r}" if profile else "no seccompProfile.type"
-            yield f"{kind} {container.where}: {shown} on the container or the pod (RuntimeDefault, Localhost)"
+    yield from container_findings(ctx, spec, lambda container: seccomp_problems(container, pod))
 
 
 SECCOMP = resource_policy(

@@ -10,7 +10,7 @@ that touches a pod spec must carry its hardening itself (fail closed). A patch t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,3 +116,14 @@ def containers(spec: Mapping[str, Any]) -> Iterator[Container]:
 def pod_security(spec: Mapping[str, Any]) -> Mapping[str, Any]:
     value = get(spec, "securityContext")
     return value if isinstance(value, Mapping) else {}
+
+
+def container_findings(
+    ctx: Context, spec: Mapping[str, Any], problems: Callable[[Container], Iterable[str]]
+) -> Iterator[str]:
+    """`<Kind> <container>: <problem>` for each problem `problems` finds in each container of `spec`:
+    the one way the per-container policies name what they refuse."""
+    kind = kind_of(ctx.args.resource_type)
+    for container in containers(spec):
+        for problem in problems(container):
+            yield f"{kind} {container.where}: {problem}"

@@ -32,6 +32,7 @@ import yaml
 from pulumi_policy import EnforcementLevel, Severity
 
 from . import catalogue
+from .address_ranges import UNROUTED_RANGES, in_ranges
 from .framework import Context, Meta, resource_policy
 from .values import as_bool, get, get_list, get_str
 
@@ -102,29 +103,12 @@ def _managed_domain(host: str) -> str | None:
     return next((d for d in MANAGED_CLUSTER_DOMAINS if host == d or host.endswith("." + d)), None)
 
 
-# Ranges no one routes on the Internet: RFC 1918, RFC 6598 (shared address space), IPv6 ULA, and
-# loopback (a tunnel through the bastion). Not `ipaddress.is_private`, which also counts the
-# documentation and benchmarking ranges.
-PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-        "fc00::/7",
-        "127.0.0.0/8",
-        "::1/128",
-    )
-)
-
-
 def _private_ip(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return False
-    return any(address.version == net.version and address in net for net in PRIVATE_RANGES)
+    return in_ranges(address, UNROUTED_RANGES)
 
 
 def approvals(ctx: Context) -> tuple[dict[str, str], list[str]]:

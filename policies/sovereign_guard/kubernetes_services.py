@@ -9,31 +9,17 @@ Service claim any address routed to a node: both bypass the load balancer's filt
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from .address_ranges import open_ranges
 from .framework import Context, Meta, resource_policy
 from .values import get_list, get_map, get_str
 
 SERVICE_TYPES = ("kubernetes:core/v1:Service", "kubernetes:core/v1:ServicePatch")
 SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
-
-
-def open_ranges(ranges: Sequence[str]) -> list[str]:
-    """The ranges that admit every address (a /0), and the ones that are not CIDRs at all."""
-    found = []
-    for text in ranges:
-        try:
-            net = ipaddress.ip_network(text.strip(), strict=False)
-        except ValueError:
-            found.append(f"{text!r} (not a CIDR)")
-            continue
-        if net.prefixlen == 0:
-            found.append(text)
-    return found
 
 
 def _source_ranges(spec: Any, metadata: Any) -> list[str]:

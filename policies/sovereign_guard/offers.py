@@ -64,6 +64,16 @@ def _approved(
     return None
 
 
+def _approved_or_unknown(
+    url: str, region: str | None, service: str, settings: Settings, cat: catalogue.Catalogue, unknown: str
+) -> Resolution:
+    """The endpoint's approval when the organisation gave one, else no offer and the `unknown` message."""
+    approved = _approved(url, region or "", service, settings, cat)
+    if approved is not None:
+        return _check_country(approved, cat)
+    return Resolution(None, region, None, "", unknown)
+
+
 def resolve_identity(auth_url: str, region: str, settings: Settings) -> Resolution:
     """The offer of an OpenStack provider from its Keystone URL and region."""
     cat = catalogue.load()
@@ -82,14 +92,12 @@ def resolve_identity(auth_url: str, region: str, settings: Settings) -> Resoluti
                 f"region {region!r} is not a region of {offer.name} ({known})",
             )
         return _check_country(Resolution(offer, found[0], found[1], "catalogue"), cat)
-    approved = _approved(url, region, "identity", settings, cat)
-    if approved is not None:
-        return _check_country(approved, cat)
-    return Resolution(
-        None,
+    return _approved_or_unknown(
+        url,
         region,
-        None,
-        "",
+        "identity",
+        settings,
+        cat,
         f"authUrl {auth_url!r} is neither the Keystone endpoint of a catalogue offer nor in the approved "
         "endpoints of the policy config (approvedEndpoints, service 'identity')",
     )
@@ -106,14 +114,12 @@ def resolve_s3(endpoint_url: str, region: str | None, settings: Settings) -> Res
             found = _region_in(offer, name)
             country = found[1] if found else None
             return _check_country(Resolution(offer, name, country, "catalogue"), cat)
-    approved = _approved(url, region or "", "s3", settings, cat)
-    if approved is not None:
-        return _check_country(approved, cat)
-    return Resolution(
-        None,
+    return _approved_or_unknown(
+        url,
         region,
-        None,
-        "",
+        "s3",
+        settings,
+        cat,
         f"endpointUrl {endpoint_url!r} is neither the S3 endpoint of a catalogue offer and region nor in the "
         "approved endpoints of the policy config (approvedEndpoints, service 's3')",
     )

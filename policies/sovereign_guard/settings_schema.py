@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import suppressions as sup
+from .config_fields import bounded_integer, string_list
 from .environment import ENVIRONMENTS
 
 SERVICES = ("identity", "s3")
@@ -20,24 +21,17 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "<project>:environment applies; absent and an unknown stack name: prod"
         ),
     },
-    "exposedZones": {
-        "type": "array",
-        "items": {"type": "string", "pattern": ZONE_RE},
-        "default": [],
-        "description": "Zones whose security groups may admit traffic from public sources",
-    },
-    "adminZones": {
-        "type": "array",
-        "items": {"type": "string", "pattern": ZONE_RE},
-        "default": ["admin"],
-        "description": "Zones that may admit the administrators' source ranges (the bastion's zone)",
-    },
-    "adminSourceCidrs": {
-        "type": "array",
-        "items": {"type": "string", "minLength": 3},
-        "default": [],
-        "description": "Administrators' public egress ranges (IPv4 no wider than /16, IPv6 /48)",
-    },
+    "exposedZones": string_list(
+        [], "Zones whose security groups may admit traffic from public sources", pattern=ZONE_RE
+    ),
+    "adminZones": string_list(
+        ["admin"],
+        "Zones that may admit the administrators' source ranges (the bastion's zone)",
+        pattern=ZONE_RE,
+    ),
+    "adminSourceCidrs": string_list(
+        [], "Administrators' public egress ranges (IPv4 no wider than /16, IPv6 /48)", minLength=3
+    ),
     "approvedEndpoints": {
         "type": "array",
         "default": [],
@@ -73,13 +67,9 @@ SCHEMA: dict[str, dict[str, Any]] = {
             },
         },
     },
-    "maxSuppressionDays": {
-        "type": "integer",
-        "minimum": 1,
-        "maximum": 1096,
-        "default": DEFAULT_MAX_SUPPRESSION_DAYS,
-        "description": "A suppression may not expire further away than this",
-    },
+    "maxSuppressionDays": bounded_integer(
+        DEFAULT_MAX_SUPPRESSION_DAYS, 1, 1096, "A suppression may not expire further away than this"
+    ),
     "suppressions": {
         "type": "array",
         "default": [],

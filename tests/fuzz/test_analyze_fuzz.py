@@ -29,8 +29,8 @@ from preflight.pack import PackSession
 from tests.fuzz.analyze_cases import VOLUME, Base, judged_garbage, mutated
 from tests.fuzz.conftest import TALLY, budget, tally
 from tests.kubernetes import manifests as m
-from tests.policies.conftest import analyze_request, run, urn
-from tests.policies.pack_helpers import EXPLICIT, configure, pack_process
+from tests.policies.conftest import run, urn
+from tests.policies.pack_helpers import EXPLICIT, analyze_request, configure, pack_process
 
 SUITE = "analyze requests"
 CONFIG = {"hygiene-policy-config-require-validity": {"environment": "dev", "exposedZones": ["dmz"]}}

@@ -7,8 +7,8 @@
 - Each returns a `Result` with one outcome: `ok` (applicable and passed), `violated`,
   `is_not_applicable` or `unknown`; the first three record what the tests observed, and
   test_outcome_coverage.py (run last) requires all three per policy (outcome_coverage.py).
-- `analyze_request(...)` builds an AnalyzeRequest for the pack process, which test_pack_process.py
-  starts and drives with preflight's own launcher and analyzer session.
+- The pack process's requests (`analyze_request`) and session helpers are in pack_helpers.py; the
+  baseline wire properties in wire_baselines.py.
 """
 
 from __future__ import annotations
@@ -52,6 +52,19 @@ from .outcome_coverage import (  # noqa: E402
     OBSERVED,
     SELECTION,
     VIOLATING,
+)
+
+# The baseline wire properties live in wire_baselines.py; the tests import them from here.
+from .wire_baselines import (  # noqa: E402, F401
+    BUCKET_SECRETS,
+    BUCKET_TYPE,
+    DEV_PROVIDER,
+    HEALTH_BUCKET,
+    HTTPS_IN,
+    PROD_PROVIDER,
+    PROD_SETTINGS,
+    RULE_TYPE,
+    SG_TYPE,
 )
 
 UNKNOWN = UNKNOWN_STRING_VALUE
@@ -259,96 +272,6 @@ def _pinned_world(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     CALL.publish(None)
     CALL.reset()
-
-
-# ---------------------------------------------------------------------------------------------
-# Baseline wire properties, as the program sends them.
-
-DEV_PROVIDER = {
-    "authUrl": "https://auth.cloud.ovh.net/v3",
-    "region": "GRA11",
-    "insecure": "false",
-    "applicationCredentialId": "0123456789abcdef",
-    "applicationCredentialSecret": secret("s3cr3t-from-config"),
-    "version": "5.5.3",
-}
-PROD_PROVIDER = {
-    "authUrl": "https://keystone.eu-west-rbx-snc.example.fr/v3",
-    "region": "eu-west-rbx-snc",
-    "insecure": "false",
-    "version": "5.5.3",
-}
-PROD_SETTINGS = {
-    "environment": "prod",
-    "exposedZones": ["dmz"],
-    "adminSourceCidrs": ["198.51.100.0/24"],
-    "approvedEndpoints": [
-        {
-            "url": "https://keystone.eu-west-rbx-snc.example.fr/v3",
-            "offer": "ovh-snc",
-            "regions": ["eu-west-rbx-snc"],
-            "service": "identity",
-            "approved_by": "Jane Doe (RSSI)",
-        }
-    ],
-}
-RULE_TYPE = "openstack:networking/secGroupRule:SecGroupRule"
-SG_TYPE = "openstack:networking/secGroup:SecGroup"
-HTTPS_IN = {
-    "direction": "ingress",
-    "ethertype": "IPv4",
-    "protocol": "tcp",
-    "portRangeMin": 443,
-    "portRangeMax": 443,
-    "remoteIpPrefix": "0.0.0.0/0",
-    "securityGroupId": UNKNOWN,
-    "description": "Public HTTPS entry point of the platform portal",
-}
-BUCKET_TYPE = "pulumi-python:dynamic/object_storage:EncryptedBucket"
-HEALTH_BUCKET = {
-    "bucketName": "health-data",
-    "endpointUrl": "https://s3-beta.eu-west-rbx-snc.cloud.snc.ovh.net",
-    "region": "eu-west-rbx-snc",
-    "purpose": "data",
-    "dataClass": "health",
-    "custody": "customer-held",
-    "encryption": "SSE-C",
-    "versioning": True,
-    "blockPublicAccess": True,
-    "denyInsecureTransport": True,
-    "accessKeyId": secret("AKID"),
-    "secretAccessKey": secret("very-secret"),
-}
-BUCKET_SECRETS = ["accessKeyId", "secretAccessKey"]
-
-
-# ---------------------------------------------------------------------------------------------
-# Analyzer requests, as the engine sends them to the pack process (test_pack_process.py).
-
-
-def analyze_request(
-    type_: str,
-    name: str,
-    props: Mapping[str, Any],
-    *,
-    prov: tuple[str, str, Mapping[str, Any]] | None = None,
-    additional_secret_outputs: Sequence[str] = (),
-    stack: str = STACK,
-    protect: bool = False,
-) -> Any:
-    from pulumi.runtime.proto import analyzer_pb2
-
-    request = analyzer_pb2.AnalyzeRequest(type=type_, name=name, urn=urn(type_, name, stack))
-    request.properties.update(dict(props))
-    request.options.additionalSecretOutputs.extend(additional_secret_outputs)
-    request.options.protect = protect
-    if prov is not None:
-        ptype, pname, pprops = prov
-        request.provider.type = ptype
-        request.provider.name = pname
-        request.provider.urn = urn(ptype, pname, stack)
-        request.provider.properties.update(dict(pprops))
-    return request
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from preflight.pack import PackSession, read_policy_config, reconcile_policy_config
 from preflight.process import PackProcess, load_pack_project
 
-from .conftest import DEV_PROVIDER, PACK_DIR, PROJECT, analyze_request, urn
+from .conftest import DEV_PROVIDER, PACK_DIR, PROJECT, STACK, urn
 
 OS_PROVIDER = "pulumi:providers:openstack"
 EXPLICIT = (OS_PROVIDER, "lz-provider", DEV_PROVIDER)
@@ -113,3 +113,29 @@ def analyze_stack(pack: PackSession, resources: list[Any]) -> Any:
     # On the stub, not PackSession.analyze_stack(): that one reads UNIMPLEMENTED as "no finding",
     # which would let the compliant baseline below pass without the pack ever analysing the stack.
     return pack.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=resources), timeout=RPC_TIMEOUT)
+
+
+# Analyzer requests, as the engine sends them to the pack process.
+
+
+def analyze_request(
+    type_: str,
+    name: str,
+    props: Mapping[str, Any],
+    *,
+    prov: tuple[str, str, Mapping[str, Any]] | None = None,
+    additional_secret_outputs: Sequence[str] = (),
+    stack: str = STACK,
+    protect: bool = False,
+) -> Any:
+    request = analyzer_pb2.AnalyzeRequest(type=type_, name=name, urn=urn(type_, name, stack))
+    request.properties.update(dict(props))
+    request.options.additionalSecretOutputs.extend(additional_secret_outputs)
+    request.options.protect = protect
+    if prov is not None:
+        ptype, pname, pprops = prov
+        request.provider.type = ptype
+        request.provider.name = pname
+        request.provider.urn = urn(ptype, pname, stack)
+        request.provider.properties.update(dict(pprops))
+    return request

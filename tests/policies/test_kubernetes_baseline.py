@@ -18,21 +18,9 @@ from sovereign_guard import ALL_POLICIES, hygiene
 from tests.kubernetes import manifests as m
 
 from .conftest import UNKNOWN, run, secret
+from .kubernetes_fixtures import ADMIN_CIDRS, KUBECONFIG, magnum_template
 
 CONFIG = {"kubernetes-image-restrict-registries": {"allowedRegistries": [m.REGISTRY]}}
-ADMIN = "10.20.9.0/24"
-KUBECONFIG = {
-    "apiVersion": "v1",
-    "kind": "Config",
-    "clusters": [
-        {"name": "lz", "cluster": {"server": "https://10.20.3.10:6443", "certificate-authority-data": "Q0E="}}
-    ],
-    "contexts": [{"name": "lz", "context": {"cluster": "lz", "user": "admin"}}],
-    "current-context": "lz",
-    # Client certificate, as RKE2 and Magnum write it. A `token:` line would be refused by
-    # access-credential-disallow-plaintext (a token in a provider input, secret or not).
-    "users": [{"name": "admin", "user": {"client-certificate-data": "Q0VSVA==", "client-key-data": "S0VZ"}}],
-}
 PSA = {
     f"pod-security.kubernetes.io/{mode}{suffix}": value
     for mode in ("enforce", "audit", "warn")
@@ -77,26 +65,9 @@ BASELINE: list[tuple[str, dict[str, Any]]] = [
     ),
     (
         "openstack:loadbalancer/listener:Listener",
-        {"loadbalancerId": UNKNOWN, "protocol": "TCP", "protocolPort": 6443.0, "allowedCidrs": [ADMIN]},
+        {"loadbalancerId": UNKNOWN, "protocol": "TCP", "protocolPort": 6443.0, "allowedCidrs": [ADMIN_CIDRS]},
     ),
-    (
-        "openstack:containerinfra/clusterTemplate:ClusterTemplate",
-        {
-            "name": "k8s",
-            "coe": "kubernetes",
-            "tlsDisabled": False,
-            "public": False,
-            "registryEnabled": False,
-            "floatingIpEnabled": False,
-            "masterLbEnabled": True,
-            "labels": {
-                "kube_tag": "v1.30.4",
-                "master_lb_floating_ip_enabled": "false",
-                "master_lb_allowed_cidrs": ADMIN,
-                "api_master_lb_allowed_cidrs": ADMIN,
-            },
-        },
-    ),
+    ("openstack:containerinfra/clusterTemplate:ClusterTemplate", magnum_template()),
 ]
 
 

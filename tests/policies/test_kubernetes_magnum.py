@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from sovereign_guard import kubernetes_listeners, kubernetes_magnum
 
-from .conftest import UNKNOWN, Result, run
+from .conftest import UNKNOWN, run
+from .kubernetes_fixtures import ADMIN_CIDRS
+from .kubernetes_fixtures import magnum_template as template
 
 TEMPLATE = "openstack:containerinfra/clusterTemplate:ClusterTemplate"
 CLUSTER = "openstack:containerinfra/cluster:Cluster"
@@ -15,43 +17,6 @@ LISTENER = "openstack:loadbalancer/listener:Listener"
 SETTINGS = kubernetes_magnum.SETTINGS
 API = kubernetes_magnum.API_LABELS
 LISTENERS = kubernetes_listeners.LISTENERS
-ADMIN_CIDRS = "10.20.9.0/24"
-
-
-def not_applicable(result: Result) -> bool:
-    """Not applicable, nothing reported (through conftest's outcome property where it has one)."""
-    answer = getattr(result, "is_not_applicable", None)
-    if answer is not None:
-        return bool(answer)
-    return result.not_applicable is not None and not result.violations
-
-
-def passed(result: Result) -> bool:
-    return result.ok and result.not_applicable is None
-
-
-def template(**changes: Any) -> dict[str, Any]:
-    """A compliant template, as the program sends it (labels snake_case strings, numbers floats)."""
-    props: dict[str, Any] = {
-        "name": "k8s-hardened",
-        "coe": "kubernetes",
-        "image": "fedora-coreos-40",
-        "dockerVolumeSize": 50.0,
-        "tlsDisabled": False,
-        "public": False,
-        "registryEnabled": False,
-        "floatingIpEnabled": False,
-        "masterLbEnabled": True,
-        "labels": {
-            "kube_tag": "v1.30.4",
-            "boot_volume_type": "encrypted-luks",
-            "master_lb_floating_ip_enabled": "false",
-            "master_lb_allowed_cidrs": ADMIN_CIDRS,
-            "api_master_lb_allowed_cidrs": ADMIN_CIDRS,
-        },
-    }
-    props.update(changes)
-    return props
 
 
 def labels(**changes: str | None) -> dict[str, str]:
@@ -60,8 +25,8 @@ def labels(**changes: str | None) -> dict[str, str]:
 
 
 def test_the_hardened_template_passes() -> None:
-    assert passed(run(SETTINGS, TEMPLATE, template()))
-    assert passed(run(API, TEMPLATE, template()))
+    assert run(SETTINGS, TEMPLATE, template()).ok
+    assert run(API, TEMPLATE, template()).ok
 
 
 @pytest.mark.parametrize(
@@ -116,9 +81,9 @@ def cluster(**changes: Any) -> dict[str, Any]:
 
 
 def test_a_cluster_that_inherits_its_template_passes_or_does_not_apply() -> None:
-    assert passed(run(SETTINGS, CLUSTER, cluster()))
-    assert not_applicable(run(API, CLUSTER, cluster()))
-    assert passed(run(API, CLUSTER, cluster(labels=labels())))
+    assert run(SETTINGS, CLUSTER, cluster()).ok
+    assert run(API, CLUSTER, cluster()).is_not_applicable
+    assert run(API, CLUSTER, cluster(labels=labels())).ok
 
 
 @pytest.mark.parametrize(
@@ -137,7 +102,7 @@ def test_a_cluster_overriding_its_template_insecurely_is_refused(
 
 def test_merged_cluster_labels_are_judged_on_what_they_set() -> None:
     merged = cluster(labels={"kube_tag": "v1.30.5"}, mergeLabels=True)
-    assert passed(run(API, CLUSTER, merged))
+    assert run(API, CLUSTER, merged).ok
     opened = cluster(labels={"master_lb_allowed_cidrs": "0.0.0.0/0"}, mergeLabels=True)
     assert "through 0.0.0.0/0" in run(API, CLUSTER, opened).text()
     replaced = cluster(labels={"kube_tag": "v1.30.5"})  # without mergeLabels, the template's go away
@@ -147,7 +112,7 @@ def test_merged_cluster_labels_are_judged_on_what_they_set() -> None:
 def test_other_types_are_not_applicable_to_the_magnum_policies() -> None:
     node_group = "openstack:containerinfra/nodeGroup:NodeGroup"
     for policy in (SETTINGS, API):
-        assert not_applicable(run(policy, node_group, {"clusterId": UNKNOWN, "nodeCount": 2.0}))
+        assert run(policy, node_group, {"clusterId": UNKNOWN, "nodeCount": 2.0}).is_not_applicable
 
 
 def listener(port: float, cidrs: list[str] | None) -> dict[str, Any]:
@@ -159,7 +124,7 @@ def listener(port: float, cidrs: list[str] | None) -> dict[str, Any]:
 
 @pytest.mark.parametrize("port", [6443.0, 22.0, 3389.0, 5432.0, 2379.0, 10250.0])
 def test_a_listener_on_an_admin_port_filtered_to_the_admin_zone_passes(port: float) -> None:
-    assert passed(run(LISTENERS, LISTENER, listener(port, [ADMIN_CIDRS])))
+    assert run(LISTENERS, LISTENER, listener(port, [ADMIN_CIDRS])).ok
 
 
 @pytest.mark.parametrize("port", [6443.0, 22.0, 3389.0, 5432.0])
@@ -177,8 +142,8 @@ def test_an_unfiltered_listener_on_an_admin_port_is_refused(
 
 
 def test_listeners_elsewhere_and_other_types_are_not_applicable() -> None:
-    assert not_applicable(run(LISTENERS, LISTENER, listener(443.0, None)))
-    assert not_applicable(run(LISTENERS, TEMPLATE, template()))
+    assert run(LISTENERS, LISTENER, listener(443.0, None)).is_not_applicable
+    assert run(LISTENERS, TEMPLATE, template()).is_not_applicable
     # A port the organisation adds to adminPorts is judged; 6443 stays one whatever the list says.
     assert (
         "administration port 8443"

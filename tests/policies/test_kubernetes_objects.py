@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sovereign_guard import kubernetes_namespaces, kubernetes_rbac, kubernetes_services
 
-from .conftest import UNKNOWN, Result, run
+from .conftest import UNKNOWN, run
 
 NS = "kubernetes:core/v1:Namespace"
 NS_PATCH = "kubernetes:core/v1:NamespacePatch"
@@ -24,18 +24,6 @@ SERVICES = kubernetes_services.SERVICES
 BINDINGS = kubernetes_rbac.EVERYONE_BINDING
 
 
-def not_applicable(result: Result) -> bool:
-    """Not applicable, nothing reported (through conftest's outcome property where it has one)."""
-    answer = getattr(result, "is_not_applicable", None)
-    if answer is not None:
-        return bool(answer)
-    return result.not_applicable is not None and not result.violations
-
-
-def passed(result: Result) -> bool:
-    return result.ok and result.not_applicable is None
-
-
 def namespace(labels: dict[str, str]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps", "labels": labels}}
 
@@ -49,9 +37,9 @@ RESTRICTED = {
 
 @pytest.mark.parametrize("type_", [NS, NS_PATCH])
 def test_a_restricted_namespace_passes(type_: str) -> None:
-    assert passed(run(PSA, type_, namespace(RESTRICTED)))
+    assert run(PSA, type_, namespace(RESTRICTED)).ok
     latest = {**RESTRICTED, "pod-security.kubernetes.io/enforce-version": "latest"}
-    assert passed(run(PSA, type_, namespace(latest)))
+    assert run(PSA, type_, namespace(latest)).ok
 
 
 @pytest.mark.parametrize("type_", [NS, NS_PATCH])
@@ -77,8 +65,8 @@ def test_a_namespace_without_restricted_enforce_is_refused(
 def test_a_namespace_without_labels_is_refused_but_a_patch_without_psa_labels_does_not_apply() -> None:
     bare = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps"}}
     assert "enforce is not set" in run(PSA, NS, bare).text()
-    assert not_applicable(run(PSA, NS_PATCH, namespace({"team": "data"})))
-    assert not_applicable(run(PSA, SERVICE, {"spec": {"type": "ClusterIP"}}))
+    assert run(PSA, NS_PATCH, namespace({"team": "data"})).is_not_applicable
+    assert run(PSA, SERVICE, {"spec": {"type": "ClusterIP"}}).is_not_applicable
 
 
 def service(spec: dict[str, Any], annotations: dict[str, str] | None = None) -> dict[str, Any]:
@@ -106,7 +94,7 @@ PORTS = [{"port": 443.0, "targetPort": 8443.0, "protocol": "TCP"}]
     ids=["cluster-ip", "default-type", "lb-with-ranges", "lb-with-annotation"],
 )
 def test_filtered_services_pass(type_: str, props: dict[str, Any]) -> None:
-    assert passed(run(SERVICES, type_, props))
+    assert run(SERVICES, type_, props).ok
 
 
 @pytest.mark.parametrize("type_", [SERVICE, SERVICE + "Patch"])
@@ -131,7 +119,7 @@ def test_an_open_annotation_is_refused_and_other_types_do_not_apply() -> None:
         {"type": "LoadBalancer"}, {"service.beta.kubernetes.io/load-balancer-source-ranges": "0.0.0.0/0"}
     )
     assert "0.0.0.0/0" in run(SERVICES, SERVICE, props).text()
-    assert not_applicable(run(SERVICES, NS, namespace(RESTRICTED)))
+    assert run(SERVICES, NS, namespace(RESTRICTED)).is_not_applicable
 
 
 def binding(subjects: list[dict[str, str]], role: str = "cluster-admin") -> dict[str, Any]:
@@ -151,7 +139,7 @@ TEAM = {"kind": "Group", "apiGroup": GROUP, "name": "oidc:platform-admins"}
 @pytest.mark.parametrize("type_", BINDING_TYPES)
 def test_bindings_to_named_subjects_pass(type_: str) -> None:
     sa = {"kind": "ServiceAccount", "name": "deployer", "namespace": "apps"}
-    assert passed(run(BINDINGS, type_, binding([TEAM, sa])))
+    assert run(BINDINGS, type_, binding([TEAM, sa])).ok
 
 
 @pytest.mark.parametrize("type_", BINDING_TYPES)
@@ -171,8 +159,8 @@ def test_bindings_to_everyone_are_refused(type_: str, subject: dict[str, str], r
 
 
 def test_a_binding_without_subjects_and_other_types_do_not_apply() -> None:
-    assert not_applicable(run(BINDINGS, CRB, binding([])))
-    assert not_applicable(run(BINDINGS, SERVICE, service({"type": "ClusterIP"})))
+    assert run(BINDINGS, CRB, binding([])).is_not_applicable
+    assert run(BINDINGS, SERVICE, service({"type": "ClusterIP"})).is_not_applicable
 
 
 def test_unknown_subjects_are_reported_as_unknown_in_preview() -> None:

@@ -17,18 +17,10 @@ from preflight.pack import PackSession
 from preflight.wire import UNKNOWN
 from tests.kubernetes import manifests as m
 
-from .conftest import analyze_request
-from .pack_helpers import CONFIG, analyze, configure, mandatory, pack_process
+from .kubernetes_fixtures import KUBECONFIG
+from .pack_helpers import CONFIG, analyze, analyze_request, configure, mandatory, pack_process
 
 K8S_PROVIDER = "pulumi:providers:kubernetes"
-KUBECONFIG = {
-    "apiVersion": "v1",
-    "kind": "Config",
-    "clusters": [
-        {"name": "lz", "cluster": {"server": "https://10.20.3.10:6443", "certificate-authority-data": "Q0E="}}
-    ],
-    "users": [{"name": "admin", "user": {"client-certificate-data": "Q0VSVA==", "client-key-data": "S0VZ"}}],
-}
 EXPLICIT = (K8S_PROVIDER, "lz-k8s", {"kubeconfig": json.dumps(KUBECONFIG)})
 POD_POLICIES = {
     "kubernetes-workload-disallow-privileged",

@@ -27,18 +27,6 @@ APPROVED = {
 }
 
 
-def not_applicable(result: Result) -> bool:
-    """Not applicable, nothing reported (through conftest's outcome property where it has one)."""
-    answer = getattr(result, "is_not_applicable", None)
-    if answer is not None:
-        return bool(answer)
-    return result.not_applicable is not None and not result.violations
-
-
-def passed(result: Result) -> bool:
-    return result.ok and result.not_applicable is None
-
-
 def kubeconfig(*servers: str, insecure: bool = False) -> dict[str, Any]:
     clusters = []
     for index, server in enumerate(servers):
@@ -88,8 +76,8 @@ def test_a_sovereign_cluster_over_tls_passes(
     server: str, config: dict[str, Any] | None, as_json: bool
 ) -> None:
     endpoint, tls = both(provider(kubeconfig(server), as_json), config)
-    assert passed(endpoint), endpoint.text()
-    assert passed(tls), tls.text()
+    assert endpoint.ok, endpoint.text()
+    assert tls.ok, tls.text()
 
 
 @pytest.mark.parametrize(
@@ -108,7 +96,7 @@ def test_a_sovereign_cluster_over_tls_passes(
 def test_a_cluster_outside_the_perimeter_is_refused(server: str, needle: str) -> None:
     endpoint, tls = both(provider(kubeconfig(server)), APPROVED)
     assert needle in endpoint.text() and "cluster 'c0'" in endpoint.text()
-    assert passed(tls)
+    assert tls.ok
 
 
 def test_every_cluster_of_the_document_is_judged() -> None:
@@ -145,7 +133,7 @@ def test_an_approval_cannot_accept_a_managed_cluster_and_is_checked() -> None:
 def test_a_kubeconfig_the_pack_cannot_read_is_refused(props: dict[str, Any], needle: str) -> None:
     endpoint, tls = both(props)
     assert needle in endpoint.text()
-    assert not_applicable(tls) and "restrict-endpoint reports it" in (tls.not_applicable or "")
+    assert tls.is_not_applicable and "restrict-endpoint reports it" in (tls.not_applicable or "")
 
 
 @pytest.mark.parametrize(
@@ -177,6 +165,6 @@ def test_an_unknown_kubeconfig_is_reported_as_unknown_in_preview() -> None:
 
 def test_other_providers_are_not_applicable() -> None:
     for policy in (ENDPOINT, TLS):
-        assert not_applicable(
+        assert (
             run(policy, "pulumi:providers:openstack", {"authUrl": "https://auth.cloud.ovh.net/v3"})
-        )
+        ).is_not_applicable

@@ -40,15 +40,6 @@ SECCOMP = "kubernetes-workload-require-seccomp"
 IMAGES = "kubernetes-image-restrict-registries"
 
 
-def not_applicable(result: Result) -> bool:
-    """The policy answered not applicable and reported nothing (through conftest's outcome property
-    where it has one, so that the outcome is recorded)."""
-    answer = getattr(result, "is_not_applicable", None)
-    if answer is not None:
-        return bool(answer)
-    return result.not_applicable is not None and not result.violations
-
-
 def judge(type_: str, spec: dict[str, Any], config: dict[str, Any] | None = None) -> dict[str, Result]:
     props = m.workload(type_, spec)
     return {
@@ -262,14 +253,14 @@ def test_a_patch_without_a_pod_spec_is_not_applicable(type_: str) -> None:
     del node[path[-1]]
     for name, policy in POD_POLICIES.items():
         result = run(policy, type_, props, config=REGISTRIES if name == IMAGES else None)
-        assert not_applicable(result), (name, result.text())
+        assert result.is_not_applicable, (name, result.text())
         assert "sets no pod spec" in (result.not_applicable or "")
 
 
 def test_other_types_are_not_applicable() -> None:
     for policy in POD_POLICIES.values():
         result = run(policy, "kubernetes:core/v1:Service", {"spec": {"type": "ClusterIP"}})
-        assert not_applicable(result)
+        assert result.is_not_applicable
 
 
 def test_an_unknown_pod_spec_is_reported_as_unknown_in_preview() -> None:

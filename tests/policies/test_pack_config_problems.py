@@ -17,8 +17,8 @@ from sovereign_guard import hygiene
 
 from preflight.pack import PackSession
 
-from .conftest import DEV_PROVIDER, HTTPS_IN, RULE_TYPE, analyze_request
-from .pack_helpers import CONFIG, EXPLICIT, OS_PROVIDER, configure, pack_process
+from .conftest import DEV_PROVIDER, HTTPS_IN, RULE_TYPE
+from .pack_helpers import CONFIG, EXPLICIT, OS_PROVIDER, analyze_request, configure, pack_process
 
 SETTINGS = hygiene.SETTINGS_POLICY
 BAD = {

@@ -11,11 +11,12 @@ from __future__ import annotations
 from pulumi.runtime.proto import analyzer_pb2
 from sovereign_guard import hygiene
 
-from .conftest import HTTPS_IN, RULE_TYPE, SG_TYPE, analyze_request, applied_record, urn
+from .conftest import HTTPS_IN, RULE_TYPE, SG_TYPE, applied_record, urn
 from .pack_helpers import (
     CONFIG,
     EXPLICIT,
     analyze,
+    analyze_request,
     analyze_stack,
     analyzer_resource,
     configure,

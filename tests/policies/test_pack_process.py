@@ -28,7 +28,6 @@ from .conftest import (
     PROD_SETTINGS,
     RULE_TYPE,
     SG_TYPE,
-    analyze_request,
     applied_record,
     urn,
 )
@@ -39,6 +38,7 @@ from .pack_helpers import (
     OS_PROVIDER,
     RPC_TIMEOUT,
     analyze,
+    analyze_request,
     analyze_stack,
     analyzer_resource,
     configure,

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from pulumi_policy import EnforcementLevel, Severity
 
+from ..config_fields import bounded_integer
 from ..framework import Context, Meta, resource_policy
 from ..suppressions import PLACEHOLDER_RE
 from ..values import get_str
-from .rules import ADMIN_PORTS, RULE, parse_rule, within_admin_ranges
+from .rules import ADMIN_PORTS, RULE, admin_ports_config, parse_rule, within_admin_ranges
 
 
 def _admin_ports(ctx: Context) -> Iterator[str]:
@@ -56,14 +57,7 @@ ADMIN_PORTS_PUBLIC = resource_policy(
             "pa022-r16",
             "pa022-r19",
         ),
-        config={
-            "adminPorts": {
-                "type": "array",
-                "items": {"type": "integer", "minimum": 1, "maximum": 65535},
-                "default": list(ADMIN_PORTS),
-                "description": "Ports treated as administration interfaces",
-            }
-        },
+        config=admin_ports_config(ADMIN_PORTS, "Ports treated as administration interfaces"),
         types=(RULE,),
     ),
     _admin_ports,
@@ -122,15 +116,7 @@ RULE_DESCRIPTION = resource_policy(
             "Generate rules from the flow matrix (components/flow_matrix.py) or set description yourself."
         ),
         references=("snc-13.1", "snc-13.2.e"),
-        config={
-            "minLength": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 255,
-                "default": 15,
-                "description": "Shortest acceptable justification",
-            }
-        },
+        config={"minLength": bounded_integer(15, 1, 255, "Shortest acceptable justification")},
         types=(RULE,),
     ),
     _description,

@@ -13,6 +13,7 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
+from ..address_ranges import LINK_LOCAL_RANGES, UNROUTED_RANGES, in_ranges
 from ..settings import IpNetwork, Settings
 from ..values import get_int, get_str, is_set
 
@@ -56,20 +57,21 @@ ADMIN_PORTS = (
     9042,
     8086,
 )
-PRIVATE_RANGES = tuple(
-    ipaddress.ip_network(n)
-    for n in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "fc00::/7",
-        "fe80::/10",
-        "::1/128",
-    )
-)
+PRIVATE_RANGES = (*UNROUTED_RANGES, *LINK_LOCAL_RANGES)
+
+
+def admin_ports_config(ports: tuple[int, ...], description: str) -> dict[str, Any]:
+    """The `adminPorts` config schema, shared by every policy that singles out administration ports."""
+    return {
+        "adminPorts": {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "default": list(ports),
+            "description": description,
+        }
+    }
+
+
 PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp"}
 PORT_PROTOCOLS = ("tcp", "udp", "any", "sctp", "udplite", "dccp")
 # The protocol names Neutron accepts besides a number 0-255. A rule naming anything else cannot be
@@ -162,7 +164,7 @@ def classify(props: Any) -> Source:
             return Source("invalid", prefix)
         if net.prefixlen == 0:
             return Source("internet", prefix, net)
-        if any(net.version == p.version and net.subnet_of(p) for p in PRIVATE_RANGES):  # type: ignore[arg-type]
+        if in_ranges(net, PRIVATE_RANGES):
             return Source("private", prefix, net)
         return Source("public", prefix, net)
     # A remote group's id is unknown during preview until the group exists: its presence is enough.

@@ -9,6 +9,7 @@ import yaml
 from pulumi_policy import EnforcementLevel, Severity
 
 from .. import catalogue
+from ..config_fields import string_list
 from ..framework import Context, Meta, resource_policy
 from ..values import is_provider_type, package_of
 
@@ -81,18 +82,14 @@ PACKAGES = resource_policy(
         ),
         references=("snc-19.2.b", "snc-19.2.d", "snc-19.6", "hds-exi-28", "hds-exi-05", "choice-no-us-saas"),
         config={
-            "allowedPackages": {
-                "type": "array",
-                "items": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-                "default": list(package_lists()["allowed"]),
-                "description": "Provider packages allowed (non-sovereign ones stay refused)",
-            },
-            "allowedDynamicTypes": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": list(package_lists()["allowed_dynamic_types"]),
-                "description": "Dynamic resource type tokens allowed",
-            },
+            "allowedPackages": string_list(
+                package_lists()["allowed"],
+                "Provider packages allowed (non-sovereign ones stay refused)",
+                pattern="^[a-z0-9][a-z0-9-]*$",
+            ),
+            "allowedDynamicTypes": string_list(
+                package_lists()["allowed_dynamic_types"], "Dynamic resource type tokens allowed"
+            ),
         },
         types=("*",),
     ),

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from pulumi_policy import EnforcementLevel, Severity
 
 from .. import catalogue, offers
+from ..config_fields import string_list
 from ..framework import Context, Meta, resource_policy
 from ..provider_identity import OPENSTACK_PROVIDER, is_default_provider
 from ..values import get_map, get_str, package_of
@@ -105,12 +106,7 @@ DEFAULT_PROVIDER = resource_policy(
         ),
         references=("snc-19.2.b", "snc-19.2.d", "snc-13.1"),
         config={
-            "packages": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["openstack", "kubernetes"],
-                "description": "Packages whose default provider is refused",
-            }
+            "packages": string_list(["openstack", "kubernetes"], "Packages whose default provider is refused")
         },
         types=("openstack:*", "kubernetes:*"),
         types_from=lambda config: [f"{package}:*" for package in config.get("packages") or ()],

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pulumi_policy import EnforcementLevel, Severity
 
 from .. import clock, offers
+from ..config_fields import bounded_integer
 from ..framework import Context, Meta, resource_policy
 from ..provider_identity import BUCKET_TYPE, OPENSTACK_PROVIDER, resolve_provider
 from ..values import get_str
@@ -117,13 +118,9 @@ RENEWAL = resource_policy(
         ),
         references=("snc-19.6", "hds-exi-05"),
         config={
-            "warningDays": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 1096,
-                "default": 180,
-                "description": "Warn when the qualification ends within this many days",
-            }
+            "warningDays": bounded_integer(
+                180, 0, 1096, "Warn when the qualification ends within this many days"
+            )
         },
         types=(OPENSTACK_PROVIDER, BUCKET_TYPE),
     ),

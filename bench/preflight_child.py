@@ -8,6 +8,7 @@ The report is rendered as the command line renders it and discarded; the stack's
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ def main() -> None:
     render(report, "text")
     figures = dict(stack.timings, resources=len(stack.resources), violations=len(stack.violations))
     timings.write_text(json.dumps(figures))
+    gc.freeze()  # as preflight/__main__.py does before it exits
 
 
 if __name__ == "__main__":

@@ -201,13 +201,14 @@ def _program_environment(project_dir: Path) -> Iterator[None]:
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """The cycle collector off while the program runs.
 
     Every registration keeps dozens of SDK objects alive (futures, tasks, outputs) until the event
     loop settles it, so each collection walks a heap that grows with the program: at 4,500
     resources the collector took more than half of the run. Nothing the program allocates is
-    garbage before the run ends; collection resumes afterwards.
+    garbage before the run ends; collection resumes afterwards (run.py holds it off until the
+    stack's report is built: one collection after the program would walk its whole heap again).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -255,7 +256,7 @@ def run_program(
                     monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
                 )
                 pulumi.runtime.set_all_config(dict(config), secret_keys or [])
-                with _program_environment(project_dir), source_capture.installed(kept), _no_cyclic_gc():
+                with _program_environment(project_dir), source_capture.installed(kept), no_cyclic_gc():
                     _sync_await(run_pulumi_func(program))
             finally:
                 with monitor._lock:

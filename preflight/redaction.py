@@ -26,6 +26,9 @@ class SecretRedactor:
 
     def __init__(self) -> None:
         self.values: set[str] = set()
+        """Only ever added to (the matcher is rebuilt when it grows)."""
+        self._matcher_for = 0
+        self._cached: tuple[list[str], int, frozenset[str]] = ([], 1, frozenset())
 
     def add_config(self, config: RawStackConfig) -> None:
         for key in config.secret_keys:
@@ -52,7 +55,23 @@ class SecretRedactor:
             self.values.add(value)
 
     def scrub(self, text: str) -> str:
-        for value in sorted(self.values, key=len, reverse=True):
+        longest_first, width, heads = self._matcher()
+        # Most texts hold no secret, and a text holding one holds its first `width` characters:
+        # the text's windows of that width say whether the scrub below can change anything.
+        if heads.isdisjoint({text[i : i + width] for i in range(len(text) - width + 1)}):
+            return text
+        for value in longest_first:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
+
+    def _matcher(self) -> tuple[list[str], int, frozenset[str]]:
+        # Rebuilt when a secret was added: with a thousand secrets and tens of thousands of texts,
+        # sorting and testing every value for every text made the report quadratic.
+        if self._matcher_for != len(self.values):
+            longest_first = sorted(self.values, key=len, reverse=True)
+            width = min((len(v) for v in longest_first), default=1)
+            width = min(width, 4)  # short heads: few distinct ones, and short windows to hash
+            self._cached = (longest_first, width, frozenset(v[:width] for v in longest_first))
+            self._matcher_for = len(self.values)
+        return self._cached

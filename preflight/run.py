@@ -95,8 +95,11 @@ def _run_stack(run_: _Run, stack: str) -> StackResult:
     started = time.perf_counter()
     # The pack starts first and boots while the program runs.
     process = PackProcess(run_.pack, project=run_.project.name, stack=stack, config=config.values)
+    from .recorder import no_cyclic_gc
+
     try:
-        return _check_stack(run_, config, process, started)
+        with no_cyclic_gc():
+            return _check_stack(run_, config, process, started)
     finally:
         process.close()
 

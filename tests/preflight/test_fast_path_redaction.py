@@ -1,0 +1,36 @@
+"""The redactor's quick "no secret here" answer never changes what it scrubs: compared with the
+plain longest-first replacement over random secrets and texts."""
+
+from __future__ import annotations
+
+import random
+
+from preflight.redaction import REDACTED, SecretRedactor
+
+
+def _plain(values: set[str], text: str) -> str:
+    for value in sorted(values, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+def test_scrub_matches_the_plain_replacement() -> None:
+    rng = random.Random(16)
+    alphabet = "ab3-s:"
+    redactor = SecretRedactor()
+    for _ in range(300):
+        if rng.random() < 0.3:
+            # Secrets arrive between scrubs too (one stack after another).
+            redactor.values.add("".join(rng.choices(alphabet, k=rng.randint(1, 9))))
+        text = "".join(rng.choices(alphabet + "[]", k=rng.randint(0, 40)))
+        assert redactor.scrub(text) == _plain(redactor.values, text), (redactor.values, text)
+
+
+def test_many_secrets_and_texts_without_them() -> None:
+    redactor = SecretRedactor()
+    redactor.values.update(f"s3cr3t-t{i:03d}" for i in range(1000))
+    assert redactor.scrub("urn:pulumi:bench::bench::openstack:keymanager/secretV1:SecretV1::t1") == (
+        "urn:pulumi:bench::bench::openstack:keymanager/secretV1:SecretV1::t1"
+    )
+    assert redactor.scrub("payload s3cr3t-t042 leaked") == f"payload {REDACTED} leaked"

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from .references import Reference
+from .reference_type import Reference
 
 FT082 = "ANSSI-FT-082"
 FT082_V = "v1.0"

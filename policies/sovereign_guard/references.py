@@ -12,28 +12,8 @@ Kubernetes: kubernetes_references.py (ANSSI-FT-082, the NSA/CISA Kubernetes Hard
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One clause of one framework."""
-
-    id: str
-    framework: str
-    version: str
-    clause: str
-    summary: str
-    project_choice: bool = False
-    """True when the pack requires more than the text does (stated as such everywhere)."""
-    second_hand: bool = False
-    """True when the clause number comes from a third-party transcription, not the original."""
-
-    def label(self) -> str:
-        text = f"{self.framework} {self.version} {self.clause}".replace("  ", " ").strip()
-        if self.second_hand:
-            text += " (numbering transcribed second-hand)"
-        return f"{text} (project choice)" if self.project_choice else text
+from .kubernetes_references import KUBERNETES_REFERENCES
+from .reference_type import Reference
 
 
 def _ref(
@@ -192,13 +172,7 @@ def _add(extra: tuple[Reference, ...]) -> None:
         REFERENCES[ref.id] = ref
 
 
-def _kubernetes() -> tuple[Reference, ...]:
-    from .kubernetes_references import KUBERNETES_REFERENCES
-
-    return KUBERNETES_REFERENCES
-
-
-_add(_kubernetes())
+_add(KUBERNETES_REFERENCES)
 
 
 def check_ids(ids: tuple[str, ...]) -> tuple[Reference, ...]:

@@ -8,7 +8,7 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .backups import BACKUP_BUCKET, backup_bucket_args
+from .backups import BACKUP_BUCKET
 from .bastion_sshd import JumpTarget
 from .catalogue import OfferProfile, load_catalogue
 from .config import ALL_ZONES, IpAddress, StackConfig, key
@@ -142,4 +142,25 @@ def plan_landing_zone(cfg: StackConfig) -> LandingZonePlan:
         cluster=plan_cluster(cfg, offer, f"{cfg.name_prefix}-k8s"),
         collector_volume_type=collector_volume_type(cfg, offer) if cfg.supervision else None,
         data_volumes=_data_volumes(cfg, offer),
+    )
+
+
+def backup_bucket_args(cfg: StackConfig) -> EncryptedBucketArgs | None:
+    """The backup bucket in the backup region, customer-held, locked for the retention."""
+    backups = cfg.backups
+    if backups is None:
+        return None
+    return EncryptedBucketArgs(
+        bucket_name=f"{cfg.name_prefix}-{cfg.environment}-{BACKUP_BUCKET}",
+        offer=cfg.offer,
+        region=backups.region,
+        credentials=Ec2CredentialArgs(),
+        purpose="backup",
+        data_class=cfg.data_classification,
+        custody="customer-held",
+        object_lock=ObjectLockArgs(mode="COMPLIANCE", days=backups.retention_days),
+        noncurrent_version_days=backups.retention_days,
+        protect=cfg.protect,
+        endpoint_url=backups.s3_endpoint,
+        approved_endpoints=(backups.s3_endpoint,) if backups.s3_endpoint else (),
     )

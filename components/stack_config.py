@@ -15,21 +15,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .backups import check_backups
 from .catalogue import OfferCatalogue, load_catalogue
 from .config import PROJECT, SECRET_KEYS, StackConfig, key
 from .errors import ConfigError
 from .imported_keys import IMPORTED_KEYS, imported_key_names
-from .ingress_config import check_ingress
 from .key_specs import parse_key_specs
-from .supervision_config import check_supervision
+from .validation.backups import check_backups
 from .validation.bastion import check_bastion
 from .validation.flows import check_flows
+from .validation.ingress import check_ingress
 from .validation.kubernetes import check_kubernetes
 from .validation.network import check_admin_cidrs, check_network
 from .validation.offer import check_endpoints, check_offer
 from .validation.resources import check_buckets
 from .validation.schema_errors import config_error
+from .validation.supervision import check_supervision
 
 
 def parse_stack_config(

@@ -1,4 +1,4 @@
-"""The `supervision` key: the log collector of the supervision zone, and its checks.
+"""The `supervision` key: the log collector of the supervision zone.
 
 SecNumCloud 3.2 12.7.c wants logs on separate central servers and 12.6.c keeps events for at
 least six months: every instance of the landing zone ships its system and authentication logs over
@@ -8,15 +8,8 @@ them to the stack's COMPLIANCE-locked logs bucket with a per-object retention of
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
-
-from .errors import ConfigError
-
-if TYPE_CHECKING:
-    from .config import StackConfig
 
 MIN_RETENTION_DAYS = 180  # SecNumCloud 3.2 12.6.c: six months
 SYSLOG_TLS_PORT = 6514  # RFC 5425, syslog over TLS
@@ -42,31 +35,3 @@ class SupervisionConfig(BaseModel):
     volume_size: int = Field(default=50, ge=20, le=2000)
     volume_type: str | None = None
     """An encrypted volume type; by default the first one the offer declares."""
-
-
-def check_supervision(cfg: StackConfig) -> None:
-    """Rules across keys: retention, the bucket it names, the CA's shape."""
-    from .config import key
-
-    sup = cfg.supervision
-    if sup is None:
-        return
-    if sup.retention_days < MIN_RETENTION_DAYS:
-        raise ConfigError(
-            key("supervision.retentionDays"),
-            sup.retention_days,
-            f"at least {MIN_RETENTION_DAYS} days (SecNumCloud 3.2 12.6.c: events kept six months)",
-        )
-    logs = [b.name for b in cfg.buckets if b.purpose == "logs"]
-    if sup.logs_bucket is not None and sup.logs_bucket not in logs:
-        raise ConfigError(
-            key("supervision.logsBucket"),
-            sup.logs_bucket,
-            f"the name of a bucket with purpose 'logs' in buckets: {logs or 'none declared'}",
-        )
-    if not sup.ca_certificate.strip().startswith(PEM_CERTIFICATE):
-        raise ConfigError(
-            key("supervision.caCertificate"),
-            sup.ca_certificate[:40],
-            f"a PEM certificate starting with {PEM_CERTIFICATE} (the public CA certificate, never a key)",
-        )

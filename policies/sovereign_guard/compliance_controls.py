@@ -173,7 +173,7 @@ CONTROLS += (
     Control(
         CONFIG_VALIDATION,
         "The listener certificate is a Barbican container reference, issued by an EU CA where stated",
-        "components/ingress_config.py::check_ingress",
+        "components/validation/ingress.py::check_ingress",
         "tests/components/test_ingress.py::test_bad_ingress_input_is_refused_naming_the_key",
         ("snc-10.6.a", "snc-10.5.c"),
     ),
@@ -198,7 +198,7 @@ CONTROLS += (
     Control(
         CONFIG_VALIDATION,
         "A log retention under 180 days is refused naming supervision.retentionDays",
-        "components/supervision_config.py::check_supervision",
+        "components/validation/supervision.py::check_supervision",
         "tests/components/test_supervision.py::test_bad_supervision_input_is_refused_naming_the_key",
         ("snc-12.6.c",),
     ),
@@ -216,14 +216,14 @@ CONTROLS += (
     Control(
         CONFIG_VALIDATION,
         "The backup region is another region of the same offer in the same country, its key customer-held",
-        "components/backups.py::check_backups",
+        "components/validation/backups.py::check_backups",
         "tests/components/test_backups.py::test_bad_backup_and_volume_input_is_refused_naming_the_key",
         ("snc-12.5.d", "hds-exi-28", "snc-3.3.2"),
     ),
     Control(
         COMPONENT_DEFAULT,
         "The backup bucket: SSE-C with the customer-held backup key, COMPLIANCE lock for the retention",
-        "components/backups.py::backup_bucket_args",
+        "components/landing_zone_plan.py::backup_bucket_args",
         "tests/components/test_backups.py::test_backups_go_to_another_region_locked_and_customer_held",
         ("snc-12.5", "snc-12.5.d", "snc-10.1.a"),
     ),

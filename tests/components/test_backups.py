@@ -31,8 +31,9 @@ def test_data_volumes_are_encrypted_and_protected(stack: str) -> None:
     cfg = parse_stack_config(stack_copy(stack), today=TODAY)
     assert cfg.data_volumes
     regs = record(stack_copy(stack), stack=stack)
-    volumes = [r for r in regs if r.type == VOLUME]
-    assert len(volumes) == len(cfg.data_volumes)
+    # The data zone's volumes, not the Kubernetes workers' own data disks (test_kubernetes_cluster).
+    volumes = [r for r in regs if r.type == VOLUME and "$sovereign:kubernetes:" not in r.urn]
+    assert {r.name for r in volumes} == {f"{cfg.name_prefix}-{v.name}-volume" for v in cfg.data_volumes}
     for reg in volumes:
         props = wire(reg)
         assert props["volumeType"] in cfg.encrypted_volume_types or props["volumeType"].startswith(
@@ -81,6 +82,21 @@ BAD = [
         ":backups.regionCountry",
         "'DE'",
         "'FR'",
+    ),
+    (
+        "private-without-backup-s3-endpoint",
+        "dev",
+        lambda c: c.update(
+            offer="private-openstack",
+            region="RegionOne",
+            regionCountry="FR",
+            endpoints={"keystone": "https://keystone.internal.example/v3"},
+            encryptedVolumeTypes=["luks"],
+            backups={"region": "RegionTwo", "regionCountry": "FR"},
+        ),
+        ":backups.s3Endpoint",
+        "None",
+        "the https S3 endpoint of backup region 'RegionTwo'",
     ),
     ("short-retention", "dev", _set("backups.retentionDays", 1), ":backups.retentionDays", "1", "7"),
     (

@@ -287,7 +287,12 @@ def test_qualification_expired_blocks_production() -> None:
 def test_private_openstack_needs_its_own_approved_qualification_for_prod() -> None:
     cfg = stack_copy("prod") | {"offer": "private-openstack", "region": "RegionOne", "regionCountry": "FR"}
     # a private cloud's backup region is its own too, declared with its country
-    cfg["backups"] = {**cfg["backups"], "region": "RegionTwo", "regionCountry": "FR"}
+    cfg["backups"] = {
+        **cfg["backups"],
+        "region": "RegionTwo",
+        "regionCountry": "FR",
+        "s3Endpoint": "https://s3.regiontwo.internal.example",
+    }
     with pytest.raises(ConfigError, match="sovereign-landing-zone:offer"):
         parse_stack_config(cfg, today=TODAY)
     cfg["qualification"] = {

@@ -171,6 +171,8 @@ def _magnum_stack() -> dict[str, Any]:
         endpoints={"keystone": "https://keystone.example.fr/v3", "s3": "https://s3.example.fr"},
         encryptedVolumeTypes=["luks-private"],
     )
+    # A private cloud's backups name their own region and country (components/validation/backups.py).
+    cfg["backups"].update(region="regionTwo", regionCountry="FR", s3Endpoint="https://s3.two.example.fr")
     cfg["kubernetes"].update(mode="magnum", magnum={"kubeTag": "v1.30.6", "imageId": "fcos-40"})
     cfg["kubernetes"]["controlPlane"]["count"] = 3
     return cfg

@@ -269,6 +269,8 @@ def test_magnum_on_a_private_cloud_parses() -> None:
         endpoints={"keystone": "https://keystone.example.fr/v3"},
         encryptedVolumeTypes=["luks"],
     )
+    # A private cloud's backups name their own region and country (components/validation/backups.py).
+    cfg["backups"].update(region="regionTwo", regionCountry="FR", s3Endpoint="https://s3.two.example.fr")
     parsed = parse_stack_config(cfg, today=TODAY)
     assert parsed.kubernetes is not None and parsed.kubernetes.mode == "magnum"
 

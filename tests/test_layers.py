@@ -107,8 +107,14 @@ def _allowed(name: str, layer: Layer) -> bool:
 
 
 def _python_files(root: Path) -> list[Path]:
-    skip = {".venv", ".git", "node_modules", "__pycache__", "build", "dist"}
-    return sorted(p for p in root.rglob("*.py") if not skip & set(p.relative_to(root).parts))
+    # Hidden folders (.venv, .checkov-venv, .git) and build output hold no code of ours.
+    skip = {"venv", "node_modules", "__pycache__", "build", "dist"}
+    return sorted(
+        p
+        for p in root.rglob("*.py")
+        if not skip & set(p.relative_to(root).parts)
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
 
 
 def layer_breaks(root: Path, layers: tuple[Layer, ...] = LAYERS) -> list[str]:

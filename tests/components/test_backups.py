@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -43,6 +44,22 @@ def test_data_volumes_are_encrypted_and_protected(stack: str) -> None:
         assert reg.options["protect"] is True
 
 
+def _private_cloud(backups: dict[str, str]) -> Callable[[dict[str, Any]], None]:
+    """The dev stack moved to a private cloud (per-customer regions and S3), with these backups."""
+
+    def mutate(cfg: dict[str, Any]) -> None:
+        cfg.update(
+            offer="private-openstack",
+            region="RegionOne",
+            regionCountry="FR",
+            endpoints={"keystone": "https://keystone.internal.example/v3"},
+            encryptedVolumeTypes=["luks"],
+            backups=backups,
+        )
+
+    return mutate
+
+
 def _drop_backup_key(cfg: dict[str, Any]) -> None:
     cfg["keys"] = [k for k in cfg["keys"] if k["name"] != "backups"]
 
@@ -71,14 +88,7 @@ BAD = [
     (
         "private-other-country",
         "dev",
-        lambda c: c.update(
-            offer="private-openstack",
-            region="RegionOne",
-            regionCountry="FR",
-            endpoints={"keystone": "https://keystone.internal.example/v3"},
-            encryptedVolumeTypes=["luks"],
-            backups={"region": "RegionTwo", "regionCountry": "DE"},
-        ),
+        _private_cloud({"region": "RegionTwo", "regionCountry": "DE"}),
         ":backups.regionCountry",
         "'DE'",
         "'FR'",
@@ -86,14 +96,7 @@ BAD = [
     (
         "private-without-backup-s3-endpoint",
         "dev",
-        lambda c: c.update(
-            offer="private-openstack",
-            region="RegionOne",
-            regionCountry="FR",
-            endpoints={"keystone": "https://keystone.internal.example/v3"},
-            encryptedVolumeTypes=["luks"],
-            backups={"region": "RegionTwo", "regionCountry": "FR"},
-        ),
+        _private_cloud({"region": "RegionTwo", "regionCountry": "FR"}),
         ":backups.s3Endpoint",
         "None",
         "the https S3 endpoint of backup region 'RegionTwo'",

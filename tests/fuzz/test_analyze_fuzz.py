@@ -29,7 +29,7 @@ from preflight.pack import PackSession
 from tests.fuzz.analyze_cases import VOLUME, Base, judged_garbage, mutated
 from tests.fuzz.conftest import TALLY, budget, tally
 from tests.kubernetes import manifests as m
-from tests.policies.conftest import run, urn
+from tests.policies.conftest import crashing_policy, run, urn
 from tests.policies.pack_helpers import EXPLICIT, analyze_request, configure, pack_process
 
 SUITE = "analyze requests"
@@ -115,7 +115,6 @@ def test_the_oracle_reads_what_the_framework_prints_for_a_failed_check(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     """FAILED_RE and COULD_NOT match the framework's own stderr line and violation (a probe policy)."""
-    from pulumi_policy import EnforcementLevel, Severity
     from sovereign_guard import framework
 
     name = "hygiene-fuzz-probe-require-nothing"
@@ -123,21 +122,8 @@ def test_the_oracle_reads_what_the_framework_prints_for_a_failed_check(
     def crash(ctx: framework.Context) -> None:
         raise KeyError("probe")
 
-    meta = framework.Meta(
-        name=name,
-        description="A probe whose check raises.",
-        severity=Severity.LOW,
-        level=EnforcementLevel.MANDATORY,
-        remediation="Nothing: a test double.",
-        references=("choice-suppressions",),
-        types=("*",),
-    )
-    policy = framework.resource_policy(meta, crash)
-    try:
+    with crashing_policy(name, crash) as policy:
         result = run(policy, VOLUME, {"size": 1}, name="probe")
-    finally:
-        framework.REGISTRY.pop(name)
-        framework.POLICIES.pop(name)
     lines = capfd.readouterr().err.splitlines()
     assert [m.groups() for line in lines if (m := FAILED_RE.match(line))] == [(name, urn(VOLUME, "probe"))]
     assert any(COULD_NOT in v for v in result.violations)

@@ -68,11 +68,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def _tool_env(target: Path) -> dict[str, str]:
-    # The installed folder stands for site-packages; this checkout must not be importable.
+def _run_installed(target: Path, script: str, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A console script of the install, run from `cwd` with only the install importable (it stands
+    for site-packages; this checkout must not be)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "OS_"))}
     env["PYTHONPATH"] = str(target)
-    return env
+    return subprocess.run(
+        [str(target / "bin" / script), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_the_wheel_carries_every_module_of_the_tool_and_the_pack(installed: Path) -> None:
@@ -96,14 +99,7 @@ def test_sovereign_preflight_checks_a_scratch_project_with_the_installed_pack(
     (project / "Pulumi.dev.yaml").write_text("config: {}\n")
     (project / "__main__.py").write_text(SCRATCH_PROGRAM)
 
-    run = subprocess.run(
-        [str(installed / "bin" / "sovereign-preflight"), "--stack", "dev", "--format", "json"],
-        cwd=project,
-        env=_tool_env(installed),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = _run_installed(installed, "sovereign-preflight", ["--stack", "dev", "--format", "json"], project)
 
     assert run.returncode == 1, run.stderr
     report = json.loads(run.stdout)
@@ -117,17 +113,8 @@ def test_sovereign_preflight_checks_a_scratch_project_with_the_installed_pack(
 
 
 def test_sovereign_statebackend_runs_from_the_install(installed: Path, tmp_path: Path) -> None:
-    run = subprocess.run(
-        [
-            str(installed / "bin" / "sovereign-statebackend"),
-            *("audit", "--endpoint-url", "http://s3.example.com", "--bucket", "state"),
-        ],
-        cwd=tmp_path,
-        env=_tool_env(installed),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    args = ["audit", "--endpoint-url", "http://s3.example.com", "--bucket", "state"]
+    run = _run_installed(installed, "sovereign-statebackend", args, tmp_path)
     # Plain http to a non-loopback host is refused as bad usage, before any request is made.
     assert run.returncode == 2, run.stderr
     assert "https" in run.stderr and "--endpoint-url" in run.stderr

@@ -18,6 +18,7 @@ from .conftest import (
     TODAY,
     UNKNOWN,
     applied_record,
+    crashing_policy,
     run,
     run_pack,
     run_stack,
@@ -201,28 +202,13 @@ def test_disclosure_not_applicable_without_suppressions() -> None:
 def test_a_crashing_check_fails_closed_without_leaking_its_error_text(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    from pulumi_policy import EnforcementLevel, Severity
-
     name = "hygiene-test-crash-require-nothing"
 
     def crash(ctx: framework.Context) -> None:
         raise ValueError(f"bad value {ctx.args.props['password']!r}")
 
-    meta = framework.Meta(
-        name=name,
-        description="A policy whose check raises.",
-        severity=Severity.LOW,
-        level=EnforcementLevel.MANDATORY,
-        remediation="Nothing to remediate: a test double.",
-        references=("choice-suppressions",),
-        types=("*",),
-    )
-    policy = framework.resource_policy(meta, crash)
-    try:
+    with crashing_policy(name, crash) as policy:
         result = run(policy, "openstack:compute/instance:Instance", {"password": "hunter2-secret"})
-    finally:
-        framework.REGISTRY.pop(name)
-        framework.POLICIES.pop(name)
     assert len(result.violations) == 1
     message = result.violations[0]
     assert name in message and "ValueError" in message and "treated as a violation" in message

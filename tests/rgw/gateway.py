@@ -1,6 +1,6 @@
 """A throw-away single-node Ceph RADOS Gateway for tests (one mon, one memstore OSD, one radosgw).
 
-Settings and their reasons are in /work/shared/FACTS-rgw.md; the short version is kept next to
+Settings and their reasons are in shared/FACTS-rgw.md (beside the checkout); the short version is kept next to
 each ceph.conf line. Everything lives in one temporary folder and in RAM; every daemon is a child
 process we started, and is stopped by its PID (never by name).
 

@@ -69,7 +69,7 @@ CONTROLS: tuple[Control, ...] = (
         CONFIG_VALIDATION,
         "Bastion jump targets only inside the zones and on their declared administration flows",
         "components/validation/bastion.py::jump_targets",
-        "tests/components/test_config_bad_input.py::"
+        "tests/components/test_config_bastion.py::"
         "test_bastion_jump_target_outside_the_zones_or_their_flows_is_refused",
         ("pa022-r16", "pa022-r19", "snc-13.2.e", "pa022-r20"),
     ),

@@ -29,7 +29,8 @@ from preflight.pack import PackSession
 from tests.fuzz.analyze_cases import VOLUME, Base, judged_garbage, mutated
 from tests.fuzz.conftest import TALLY, budget, tally
 from tests.kubernetes import manifests as m
-from tests.policies.conftest import crashing_policy, run, urn
+from tests.policies.conftest import run, urn
+from tests.policies.doubles import crashing_policy
 from tests.policies.pack_helpers import EXPLICIT, analyze_request, configure, pack_process
 
 SUITE = "analyze requests"

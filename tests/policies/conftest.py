@@ -13,10 +13,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,14 +28,12 @@ if str(PACK_DIR) not in sys.path:
 
 from google.protobuf import json_format, struct_pb2  # noqa: E402
 from pulumi_policy import (  # noqa: E402
-    EnforcementLevel,
     PolicyCustomTimeouts,
     PolicyProviderResource,
     PolicyResource,
     PolicyResourceOptions,
     ResourceValidationArgs,
     ResourceValidationPolicy,
-    Severity,
     StackValidationArgs,
     StackValidationPolicy,
 )
@@ -290,26 +287,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_deselected(items: Sequence[pytest.Item]) -> None:
     SELECTION.note_deselected(item.path for item in items)
-
-
-@contextlib.contextmanager
-def crashing_policy(
-    name: str, crash: Callable[[framework.Context], None]
-) -> Iterator[ResourceValidationPolicy]:
-    """A throw-away resource policy over every type whose check raises, registered only inside the
-    block (the framework's fail-closed path, driven by a test double)."""
-    meta = framework.Meta(
-        name=name,
-        description="A test double whose check raises.",
-        severity=Severity.LOW,
-        level=EnforcementLevel.MANDATORY,
-        remediation="Nothing to remediate: a test double.",
-        references=("choice-suppressions",),
-        types=("*",),
-    )
-    policy = framework.resource_policy(meta, crash)
-    try:
-        yield policy
-    finally:
-        framework.REGISTRY.pop(name)
-        framework.POLICIES.pop(name)

@@ -18,7 +18,6 @@ from .conftest import (
     TODAY,
     UNKNOWN,
     applied_record,
-    crashing_policy,
     run,
     run_pack,
     run_stack,
@@ -26,6 +25,7 @@ from .conftest import (
     urn,
     use_settings,
 )
+from .doubles import crashing_policy
 
 ADMIN_POLICY = "network-admin-port-disallow-public-ingress"
 SSH_WORLD = {**HTTPS_IN, "portRangeMin": 22, "portRangeMax": 22, "description": "Temporary vendor SSH access"}

@@ -205,6 +205,7 @@ class LandingZone(pulumi.ComponentResource):
                 ca_certificate=sup.ca_certificate,
                 volume_size=sup.volume_size,
                 ssh_public_keys=plan.cfg.bastion.ssh_public_keys if plan.cfg.bastion else (),
+                protect=plan.cfg.protect,
             ),
             child,
         )

@@ -74,6 +74,8 @@ class LogCollectorArgs:
     ca_certificate: str
     volume_size: int = 50
     ssh_public_keys: tuple[str, ...] = ()
+    protect: bool = True
+    """Protect the collector: logs wait on its disk until their day is uploaded."""
     """Administrators' keys, for installing the upload secrets through the bastion."""
 
 
@@ -123,7 +125,11 @@ class LogCollector(pulumi.ComponentResource):
             user_data=user_data,
             metadata={"role": "log-collector"},
             tags=["role:log-collector", "zone:supervision"],
-            opts=child,
+            # Logs not yet uploaded live on its boot disk: never replaced for its user data (a CA or
+            # retention change is applied on the running collector), protected from deletion.
+            opts=pulumi.ResourceOptions.merge(
+                child, pulumi.ResourceOptions(ignore_changes=["user_data"], protect=args.protect)
+            ),
         )
         self.instance_id = instance.id
         self.address = args.address

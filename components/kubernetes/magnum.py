@@ -75,7 +75,9 @@ def build_magnum(name: str, args: SovereignClusterArgs, opts: pulumi.ResourceOpt
         labels=labels,
         merge_labels=True,
         opts=pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["kubeconfig"])
+            # The cluster holds etcd: protected like every other stateful resource.
+            opts,
+            pulumi.ResourceOptions(additional_secret_outputs=["kubeconfig"], protect=args.protect),
         ),
     )
     # The engine marks kubeconfig secret (additional_secret_outputs); wrapping makes it secret in-process too.

@@ -143,7 +143,7 @@ def _pool_of_nodes(
             user_data=user_data,
             metadata={"role": f"kubernetes-{label}"},
             tags=[f"role:kubernetes-{label}"],
-            opts=opts,
+            opts=pulumi.ResourceOptions.merge(opts, _node_options(role, args.protect)),
         )
         if pool.data_volume_size:
             volume = openstack.blockstorage.Volume(
@@ -164,3 +164,13 @@ def _node_user_data(settings: NodeSettings, shipping: LogShipping | None, token:
     """A node's cloud-config, forwarding its logs to the collector when the stack has one."""
     user_data = node_user_data(settings, token)
     return with_log_shipping(user_data, shipping) if shipping is not None else user_data
+
+
+def _node_options(role: Role, protect: bool) -> pulumi.ResourceOptions:
+    """A node is never replaced for its user data, and a control-plane node is protected.
+
+    User data runs at first boot only, and OpenStack replaces an instance whose user data changes:
+    a version bump, a retention or a CA change would otherwise replace every node at once, and with
+    a control-plane node its boot disk, which holds etcd (and, in secretbox mode, the Secrets key).
+    Upgrades and rotations go through RKE2 on the running nodes (docs/kubernetes.md)."""
+    return pulumi.ResourceOptions(ignore_changes=["user_data"], protect=protect and role == "server")

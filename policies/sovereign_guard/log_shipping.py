@@ -32,6 +32,10 @@ _IMTCP = re.compile(r'load\s*=\s*"imtcp"', re.IGNORECASE)
 _LEGACY_TLS = re.compile(r"^\s*\$ActionSendStreamDriverMode\s+1\s*$", re.MULTILINE)
 _LEGACY_FWD = re.compile(r"^\s*[^#\s]\S*\s+@@", re.MULTILINE)
 _PLAIN_FWD = re.compile(r'(protocol\s*=\s*"udp")|(^\s*[^#\s]\S*\s+@[^@])', re.IGNORECASE | re.MULTILINE)
+# A sender (omfwd action) that accepts any peer (`anon`) ships over TLS to whoever answers: not to
+# the central collector. (A collector's imtcp input may take senders without client certificates.)
+_ANON_SENDER = re.compile(r'type\s*=\s*"omfwd"[^)]*StreamDriver\.?AuthMode\s*=\s*"anon"', re.IGNORECASE)
+_COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)
 
 
 def _text(user_data: str) -> str:
@@ -53,9 +57,14 @@ def _text(user_data: str) -> str:
     return text
 
 
+def _config_text(user_data: str) -> str:
+    """The configuration without its comment lines: a commented-out action configures nothing."""
+    return _COMMENT.sub("", _text(user_data))
+
+
 def shipping_kind(user_data: str) -> str | None:
     """'sender' or 'collector' when the text configures TLS log shipping the pack recognises."""
-    text = _text(user_data)
+    text = _config_text(user_data)
     tls = bool(_TLS_MODE.search(text) and _TLS_DRIVER.search(text))
     if tls and _OMFWD.search(text):
         return "sender"
@@ -71,10 +80,15 @@ def _log_shipping(ctx: Context) -> Iterator[str]:
     if not user_data:
         yield "instance without user data: nothing configures its logs to leave it (12.7.c)"
         return
-    if shipping_kind(user_data) is not None:
-        return
-    if _PLAIN_FWD.search(_text(user_data)):
+    text = _config_text(user_data)
+    # Judged whatever else the text holds: one clear or unauthenticated forward is enough to leak.
+    if _PLAIN_FWD.search(text):
         yield "the instance forwards its logs in clear (UDP or plain TCP): ship them over TLS"
+        return
+    if _ANON_SENDER.search(text):
+        yield 'the TLS forward accepts any peer (StreamDriverAuthMode="anon"): check the collector\'s name'
+        return
+    if shipping_kind(user_data) is not None:
         return
     yield (
         "no log-shipping configuration the pack recognises (rsyslog omfwd with a TLS stream driver): "

@@ -202,6 +202,8 @@ def test_magnum_template_is_locked_down() -> None:
     c = cluster["object"]
     assert c["floatingIpEnabled"] is False and c["masterCount"] == 3.0
     assert c["clusterTemplateId"] == "slz-k8s-template-id"
+    # The cluster holds etcd: protected like every stateful resource.
+    assert cluster.get("protect") is True
     # The break-glass kubeconfig drives the baseline, and only as a secret.
     (provider,) = monitor.of_type(PROVIDER)
     assert (

@@ -276,3 +276,11 @@ def test_node_user_data_passes_cloud_inits_own_schema(role: str, tmp_path: Path)
         kms=("registry.example.fr/kms:1", "https://kms.example.fr", "k8s") if role == "server" else None,
     )
     cloud_init_schema(node_user_data(settings, JOIN_TOKEN), tmp_path)
+
+
+def test_no_node_is_replaced_for_its_user_data_and_the_control_plane_is_protected(prod: WireMonitor) -> None:
+    """A version bump, a retention or a CA change rewrites the user data; OpenStack would replace
+    the instance, and a control-plane node's boot disk holds etcd."""
+    for node in _nodes(prod):
+        assert "userData" in node.get("ignoreChanges", []), node["name"]
+        assert node.get("protect", False) is node["name"].startswith("slz-k8s-cp-"), node["name"]

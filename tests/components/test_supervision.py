@@ -197,3 +197,11 @@ def test_cluster_nodes_ship_their_logs_as_the_pack_recognises(role: str, tmp_pat
     assert FORWARD_PATH in {f["path"] for f in config["write_files"]}
     cloud_init_schema(user_data, tmp_path)
     assert shipping_kind(_node_user_data(settings, None, "t" * 40)) is None
+
+
+def test_the_collector_is_protected_and_never_replaced_for_its_user_data() -> None:
+    """Logs not yet uploaded live on the collector's boot disk (one day at most)."""
+    regs = record(stack_copy("prod"), stack="prod")
+    (collector,) = [r for r in regs if r.type == INSTANCE and r.name == "slz-collector-vm"]
+    assert collector.options["protect"] is True
+    assert "userData" in collector.options["ignoreChanges"]

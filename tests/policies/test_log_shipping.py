@@ -69,3 +69,33 @@ def test_not_applicable_to_other_types() -> None:
 
 def test_advisory_by_default() -> None:
     assert log_shipping.LOG_SHIPPING.enforcement_level.value == "advisory"
+
+
+@pytest.mark.parametrize(
+    ("user_data", "needle"),
+    [
+        (SENDER + '    *.* action(type="omfwd" target="10.0.4.2" port="514" protocol="udp")\n', "in clear"),
+        (SENDER.replace('StreamDriverAuthMode="x509/name"', 'StreamDriverAuthMode="anon"'), "any peer"),
+        (
+            SENDER.replace("    *.* action", "    # *.* action").replace(
+                "      StreamDriver=", "    # StreamDriver="
+            ),
+            "no log-shipping configuration",
+        ),
+    ],
+    ids=["tls-beside-a-clear-forward", "tls-to-any-peer", "commented-out"],
+)
+def test_a_recognised_forward_does_not_hide_an_unsafe_one(user_data: str, needle: str) -> None:
+    result = run(log_shipping.LOG_SHIPPING, INSTANCE, {"flavorName": "b3-8", "userData": user_data})
+    assert result.violated and needle in result.text(), result.text()
+
+
+def test_the_landing_zones_own_collector_passes() -> None:
+    """Its TLS input takes senders without client certificates (anon), which is not a sender's anon."""
+    from components.log_shipping import collector_conf
+
+    user_data = "#cloud-config\nwrite_files:\n- path: /etc/rsyslog.d/10-c.conf\n  content: |\n" + "".join(
+        f"    {line}\n" for line in collector_conf().splitlines()
+    )
+    result = run(log_shipping.LOG_SHIPPING, INSTANCE, {"flavorName": "b3-8", "userData": user_data})
+    assert result.ok, result.text()

@@ -7,6 +7,7 @@ boto3 client from a Target (endpoint, region, optional keys).
 """
 
 from .api import Target, audit, create, delete, exists, is_empty, report, update
+from .client import chain_secrets
 from .errors import (
     REDACTED,
     BucketExistsError,
@@ -59,6 +60,7 @@ __all__ = [
     "Target",
     "audit",
     "bucket_policy",
+    "chain_secrets",
     "create",
     "delete",
     "exists",

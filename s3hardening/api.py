@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from .bucket_audit import audit_bucket, audit_report
 from .buckets import bucket_exists, bucket_is_empty, delete_bucket
-from .client import make_client, translate
+from .client import chain_secrets, make_client, translate
 from .errors import S3OperationError
 from .gaps import AuditReport, Gap
 from .harden import CreateOutcome, converge_bucket, create_hardened_bucket
@@ -36,7 +36,10 @@ class Target:
 
     @property
     def secrets(self) -> tuple[str | None, ...]:
-        return (self.access_key_id, self.secret_access_key)
+        """What requests were signed with: the explicit keys, else what boto3's chain resolves."""
+        if self.access_key_id or self.secret_access_key:
+            return (self.access_key_id, self.secret_access_key)
+        return chain_secrets()
 
 
 def _guard(target: Target, bucket: str, step: str, call: Callable[[Any], T]) -> T:

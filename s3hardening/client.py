@@ -74,6 +74,21 @@ def make_client(
     return session.client("s3", endpoint_url=endpoint.url, config=client_config())
 
 
+def chain_secrets() -> tuple[str | None, ...]:
+    """The credentials boto3's standard chain resolves (environment, AWS_PROFILE, the shared files):
+    what a request made without explicit keys was signed with, so that redaction knows them too.
+
+    Called on the error path only; a chain that cannot resolve gives nothing to redact."""
+    import boto3
+
+    try:
+        credentials = boto3.session.Session().get_credentials()
+        frozen = credentials.get_frozen_credentials() if credentials is not None else None
+    except Exception:  # a broken profile must not turn a failure report into a crash
+        return ()
+    return (frozen.access_key, frozen.secret_key, frozen.token) if frozen is not None else ()
+
+
 def error_code(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Code", "")) or str(

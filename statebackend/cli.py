@@ -244,7 +244,9 @@ def main(
     secrets = [os.environ.get(name) for name in _ENV_SECRETS]
 
     def fail(code: int, message: str) -> int:
-        err.write(f"statebackend: error: {redact(message, secrets)}\n")
+        # The profile's or the shared files' credentials too, resolved only now that something failed.
+        known = [*secrets, *s3hardening.chain_secrets()]
+        err.write(f"statebackend: error: {redact(message, known)}\n")
         return code
 
     try:

@@ -185,3 +185,28 @@ def test_a_failed_hardening_keeps_no_chained_error_that_quotes_the_secret(
     raised = f"{exc} {exc!r} {exc.__cause__!r} {exc.__context__!r}"
     for value in (REAL_SECRET, quote(REAL_SECRET, safe=""), REAL_KEY_ID):
         assert value not in raised
+
+
+@pytest.mark.parametrize("command", ["audit", "bootstrap"])
+def test_credentials_from_a_profile_are_redacted_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, command: str
+) -> None:
+    """Keys from AWS_PROFILE and the shared credentials file, not the environment: the endpoint's
+    answer quoting them still reaches no output."""
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        f"[sovereign]\naws_access_key_id = {REAL_KEY_ID}\naws_secret_access_key = {REAL_SECRET}\n"
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "absent-config"))
+    monkeypatch.setenv("AWS_PROFILE", "sovereign")
+    failure = ClientError({"Error": {"Code": "SlowDown", "Message": _echo()}}, "HeadBucket")
+    monkeypatch.setattr(s3hardening.Target, "client", lambda self: _EchoingClient(failure))
+
+    code, out, err = _cli(command, "--endpoint-url", "http://127.0.0.1:9", "--bucket", "abc")
+
+    assert code == 1 and "SlowDown" in out + err
+    for value in (REAL_SECRET, quote(REAL_SECRET, safe=""), REAL_KEY_ID):
+        assert value not in out and value not in err

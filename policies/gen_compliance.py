@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sovereign_guard import ALL_POLICIES, REGISTRY
 from sovereign_guard.compliance_controls import CONTROLS, GAPS, LIMITS, PROVIDER_OBLIGATIONS, Control
+from sovereign_guard.generated_doc import write_or_check
 from sovereign_guard.references import REFERENCES, Reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,14 +158,7 @@ def main(argv: list[str]) -> int:
     if wrong:
         print("\n".join(wrong), file=sys.stderr)
         return 1
-    fresh = render()
-    if "--check" in argv:
-        if not DOC.exists() or DOC.read_text(encoding="utf-8") != fresh:
-            print(f"{DOC} is stale: run python policies/gen_compliance.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(fresh, encoding="utf-8")
-    return 0
+    return write_or_check(DOC, render(), argv, "python policies/gen_compliance.py")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pulumi_policy import StackValidationPolicy
 from sovereign_guard import ALL_POLICIES, PACK_NAME, REGISTRY
+from sovereign_guard.generated_doc import write_or_check
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "policies.md"
 BEGIN = "<!-- BEGIN GENERATED: policy catalogue (python policies/gen_docs.py) -->"
@@ -76,15 +77,7 @@ def updated(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    current = DOC.read_text(encoding="utf-8")
-    fresh = updated(current)
-    if "--check" in argv:
-        if fresh != current:
-            print(f"{DOC} is stale: run python policies/gen_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(fresh, encoding="utf-8")
-    return 0
+    return write_or_check(DOC, updated(DOC.read_text(encoding="utf-8")), argv, "python policies/gen_docs.py")
 
 
 if __name__ == "__main__":

@@ -6,15 +6,12 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .bounded_input import load_json
-from .errors import UsageError
 from .model import PolicyInfo
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
@@ -193,95 +190,6 @@ class PackSession:
     def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
         response = self._call("AnalyzeStack", self.stub.AnalyzeStack, request, optional=True)
         return response or analyzer_pb2.AnalyzeResponse()
-
-
-# Policy configuration, reconciled and validated the way the engine does it
-# (pkg/resource/analyzer/config.go: defaults from each schema, then the pack's initial config,
-# then the user's file, "all" first; every policy's properties validated against its schema
-# with `enforcementLevel` added to it).
-
-_ENFORCEMENT_SCHEMA = {"type": "string", "enum": ["advisory", "mandatory", "remediate", "disabled"]}
-
-
-def read_policy_config(path: Path) -> dict[str, tuple[str | None, dict[str, Any]]]:
-    """The user's policy config file: each policy to an optional level and its properties."""
-    data = load_json(path, "policy config")
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise UsageError(f"policy config {path} must be a JSON object of policy names")
-    result: dict[str, tuple[str | None, dict[str, Any]]] = {}
-    for name, value in data.items():
-        if isinstance(value, str):
-            if value not in LEVEL_CODES:
-                raise UsageError(
-                    f"policy config {path}: '{name}': {value!r} is not a valid enforcement level"
-                )
-            result[name] = (value, {})
-        elif isinstance(value, dict):
-            props = dict(value)
-            level = props.pop("enforcementLevel", None)
-            if level is not None and level not in LEVEL_CODES:
-                raise UsageError(
-                    f"policy config {path}: '{name}': {level!r} is not a valid enforcement level"
-                )
-            if level is not None or props:
-                result[name] = (level, props)
-        else:
-            raise UsageError(f"policy config {path}: '{name}' must be an enforcement level or an object")
-    return result
-
-
-def reconcile_policy_config(
-    info: PackInfo, given: Mapping[str, tuple[str | None, dict[str, Any]]], source: str
-) -> dict[str, tuple[str, dict[str, Any]]]:
-    """The configuration the engine would send in Configure, or a usage error naming what is wrong."""
-    result: dict[str, tuple[str, dict[str, Any]]] = {}
-    for policy in info.policies.values():
-        defaults = {
-            k: v["default"]
-            for k, v in policy.config_schema.get("properties", {}).items()
-            if isinstance(v, dict) and "default" in v
-        }
-        result[policy.name] = (policy.enforcement, defaults)
-
-    def apply(layer: Mapping[str, tuple[str | None, dict[str, Any]]]) -> None:
-        every = layer.get("all")
-        if every and every[0]:
-            for name, (_, props) in result.items():
-                result[name] = (every[0], props)
-        for name, (level, props) in layer.items():
-            if name == "all":
-                continue
-            if name not in info.policies:
-                raise UsageError(
-                    f"{source}: '{name}' is not a policy of pack '{info.name}' "
-                    f"(policies: {', '.join(info.policies)})"
-                )
-            old_level, old_props = result[name]
-            result[name] = (level or old_level, {**old_props, **props})
-
-    apply(info.initial_config)
-    apply(given)
-    from jsonschema import Draft7Validator  # only needed here; its import is slow
-
-    problems: list[str] = []
-    for name, (_, props) in result.items():
-        schema_in = info.policies[name].config_schema
-        schema: dict[str, Any] = {
-            "type": "object",
-            "properties": {**schema_in.get("properties", {}), "enforcementLevel": _ENFORCEMENT_SCHEMA},
-        }
-        if schema_in.get("required"):
-            schema["required"] = schema_in["required"]
-        validator = Draft7Validator(schema)
-        for error in sorted(validator.iter_errors(props), key=lambda e: list(e.absolute_path)):
-            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-            problems.append(f"{name}{where}: {error.message}")
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise UsageError(f"{source} does not match the policy's config schema: {problems[0]}{more}")
-    return result
 
 
 def struct(value: Mapping[str, Any]) -> struct_pb2.Struct:

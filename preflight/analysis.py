@@ -14,7 +14,7 @@ from typing import Any
 
 from .engine import analyze_requests, analyze_stack_request
 from .pack import PackInfo, PackSession
-from .policy_config import read_policy_config, reconcile_policy_config
+from .pack_config import read_policy_config, reconcile_policy_config
 from .process import PackProcess
 from .recorder import Registration
 from .secure_config import RawStackConfig

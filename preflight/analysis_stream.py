@@ -26,7 +26,7 @@ from pulumi.runtime.proto import analyzer_pb2
 from .analysis import Finding, PackVerdict, PolicyConfig
 from .engine import EngineView, analyze_stack_request
 from .pack import PackInfo, PackSession
-from .policy_config import reconcile_policy_config
+from .pack_config import reconcile_policy_config
 from .process import PackProcess
 from .recorder import Registration
 from .secure_config import RawStackConfig

@@ -19,7 +19,7 @@ import pytest
 from pulumi.runtime.proto import analyzer_pb2
 
 from preflight.pack import PackSession
-from preflight.policy_config import read_policy_config, reconcile_policy_config
+from preflight.pack_config import read_policy_config, reconcile_policy_config
 from preflight.process import PackProcess, load_pack_project
 
 from .conftest import DEV_PROVIDER, PACK_DIR, PROJECT, STACK, urn

@@ -63,8 +63,11 @@ def _config_text(user_data: str) -> str:
 
 
 def shipping_kind(user_data: str) -> str | None:
-    """'sender' or 'collector' when the text configures TLS log shipping the pack recognises."""
-    text = _config_text(user_data)
+    """'sender' or 'collector' when the user data configures TLS log shipping the pack recognises."""
+    return _kind(_config_text(user_data))
+
+
+def _kind(text: str) -> str | None:
     tls = bool(_TLS_MODE.search(text) and _TLS_DRIVER.search(text))
     if tls and _OMFWD.search(text):
         return "sender"
@@ -88,7 +91,7 @@ def _log_shipping(ctx: Context) -> Iterator[str]:
     if _ANON_SENDER.search(text):
         yield 'the TLS forward accepts any peer (StreamDriverAuthMode="anon"): check the collector\'s name'
         return
-    if shipping_kind(user_data) is not None:
+    if _kind(text) is not None:
         return
     yield (
         "no log-shipping configuration the pack recognises (rsyslog omfwd with a TLS stream driver): "

@@ -13,14 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .engine import analyze_requests, analyze_stack_request
+from .findings import Finding, findings
 from .pack import PackInfo, PackSession
 from .pack_config import read_policy_config, reconcile_policy_config
 from .process import PackProcess
 from .recorder import Registration
 from .secure_config import RawStackConfig
-
-Finding = tuple[str, str, Any]
-"""(phase: "resource" or "stack", URN the diagnostic concerns, the AnalyzeDiagnostic)."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +70,5 @@ def check_with_pack(
 def _diagnostics(session: PackSession, registrations: list[Registration]) -> list[Finding]:
     found: list[Finding] = []
     for request, response in session.analyze_all(analyze_requests(registrations)):
-        for diag in response.diagnostics:
-            found.append(("resource", diag.urn or request.urn, diag))
-    response = session.analyze_stack(analyze_stack_request(registrations))
-    for diag in response.diagnostics:
-        found.append(("stack", diag.urn, diag))
-    return found
+        found += findings("resource", request.urn, response)
+    return found + findings("stack", "", session.analyze_stack(analyze_stack_request(registrations)))

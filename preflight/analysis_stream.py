@@ -23,8 +23,9 @@ from typing import Any
 import grpc
 from pulumi.runtime.proto import analyzer_pb2
 
-from .analysis import Finding, PackVerdict, PolicyConfig
+from .analysis import PackVerdict, PolicyConfig
 from .engine import EngineView, analyze_stack_request
+from .findings import Finding, findings
 from .pack import PackInfo, PackSession
 from .pack_config import reconcile_policy_config
 from .process import PackProcess
@@ -58,7 +59,7 @@ class StreamingAnalysis:
         self.ready_at: float | None = None
         """When the pack was configured and Analyze could start (time.perf_counter())."""
         self._inbox: queue.SimpleQueue[Registration | None] = queue.SimpleQueue()
-        self._answers: dict[str, collections.deque[analyzer_pb2.AnalyzeResponse | str]] = {}
+        self._answers: dict[str, collections.deque[list[Finding] | str]] = {}
         self._session: PackSession | None = None
         self._info: PackInfo | None = None
         self._levels: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -92,7 +93,7 @@ class StreamingAnalysis:
         def settle() -> None:
             urn, request, future = pending.popleft()
             try:
-                answer: analyzer_pb2.AnalyzeResponse | str = future.result()
+                answer: list[Finding] | str = findings("resource", urn, future.result())
             except grpc.RpcError as err:
                 answer = session.analyze_failure(request, err)
             self._answers.setdefault(urn, collections.deque()).append(answer)
@@ -120,9 +121,8 @@ class StreamingAnalysis:
                 answer = self._answers[reg.urn].popleft()
                 if isinstance(answer, str):
                     raise self.process.failure(answer)
-                found += [("resource", diag.urn or reg.urn, diag) for diag in answer.diagnostics]
-            stack = self._session.analyze_stack(analyze_stack_request(registrations))
-            found += [("stack", diag.urn, diag) for diag in stack.diagnostics]
+                found += answer
+            found += findings("stack", "", self._session.analyze_stack(analyze_stack_request(registrations)))
         finally:
             self.close()
         levels = {name: level for name, (level, _) in sorted(self._levels.items())}

@@ -15,14 +15,14 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from .model import PolicyInfo
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
-LEVELS = {
+LEVELS: dict[int, str] = {
     analyzer_pb2.ADVISORY: "advisory",
     analyzer_pb2.MANDATORY: "mandatory",
     analyzer_pb2.DISABLED: "disabled",
     analyzer_pb2.REMEDIATE: "remediate",
 }
 LEVEL_CODES = {v: k for k, v in LEVELS.items()}
-SEVERITIES = {
+SEVERITIES: dict[int, str] = {
     analyzer_pb2.POLICY_SEVERITY_UNSPECIFIED: "",
     analyzer_pb2.POLICY_SEVERITY_LOW: "low",
     analyzer_pb2.POLICY_SEVERITY_MEDIUM: "medium",

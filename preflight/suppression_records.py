@@ -23,11 +23,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from .findings import Finding
 from .model import AppliedSuppression
 
-Finding = tuple[str, str, Any]
 RECORD_PREFIX = "suppression: "
 VERSION_KEY = "record_version"
 READABLE_VERSIONS = frozenset({1})
@@ -95,7 +94,7 @@ def split(findings: list[Finding], pack: str) -> tuple[list[Finding], list[tuple
     applied: list[tuple[AppliedRecord, Finding]] = []
     for finding in findings:
         diag = finding[2]
-        trusted = diag.policyName.endswith(DISCLOSURE_SUFFIX) and diag.policyPackName == pack
+        trusted = diag.policy_name.endswith(DISCLOSURE_SUFFIX) and diag.policy_pack_name == pack
         record = applied_record(diag.message) if trusted else None
         if record is None:
             violations.append(finding)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from . import suppression_records
-from .analysis import Finding, PackVerdict
+from .analysis import PackVerdict
 from .errors import UsageError
+from .findings import Diagnostic, Finding
 from .locations import STACK_TYPE, Locator
 from .model import AppliedSuppression, Location, Violation
 from .pack import LEVELS, SEVERITIES
@@ -42,8 +42,8 @@ class ViolationBuilder:
 
     def unsuppressed(self, finding: Finding) -> Violation:
         phase, urn, diag = finding
-        level = LEVELS.get(diag.enforcementLevel, "advisory")
-        return self.build(phase, urn, diag, diag.policyName, diag.message, level, None)
+        level = LEVELS.get(diag.enforcement_level, "advisory")
+        return self.build(phase, urn, diag, diag.policy_name, diag.message, level, None)
 
     def suppressed(self, record: AppliedRecord, finding: Finding) -> Violation:
         """The violation a disclosure reports, at the level its own policy has in this stack."""
@@ -56,7 +56,7 @@ class ViolationBuilder:
         self,
         phase: str,
         urn: str,
-        diag: Any,
+        diag: Diagnostic,
         policy: str,
         message: str,
         level: str,
@@ -67,8 +67,8 @@ class ViolationBuilder:
         return Violation(
             stack=self.stack,
             policy=policy,
-            pack=diag.policyPackName or self.info.name,
-            pack_version=self.info.version or diag.policyPackVersion,
+            pack=diag.policy_pack_name or self.info.name,
+            pack_version=self.info.version or diag.policy_pack_version,
             enforcement=level,
             severity=self._severity(diag, policy),
             message=self.scrub(message),
@@ -85,9 +85,9 @@ class ViolationBuilder:
             suppression=sup,
         )
 
-    def _severity(self, diag: Any, policy: str) -> str:
+    def _severity(self, diag: Diagnostic, policy: str) -> str:
         # A disclosure's own severity is not the suppressed policy's: take that from the pack info.
-        own = SEVERITIES.get(diag.severity, "") if policy == diag.policyName else ""
+        own = SEVERITIES.get(diag.severity, "") if policy == diag.policy_name else ""
         meta = self.info.policies.get(policy)
         return own or (meta.severity if meta else "")
 

@@ -21,7 +21,8 @@ from .conftest import FIXTURES, PROJECT, REPO
 
 def _rows(verdict: PackVerdict) -> list[tuple[Any, ...]]:
     return [
-        (phase, urn, d.policyName, d.message, d.enforcementLevel, d.urn) for phase, urn, d in verdict.findings
+        (phase, urn, d.policy_name, d.message, d.enforcement_level, d.urn)
+        for phase, urn, d in verdict.findings
     ]
 
 

@@ -22,7 +22,7 @@ RECORD = json.dumps(
 
 
 def _diag(policy: str, message: str, pack: str = PACK) -> SimpleNamespace:
-    return SimpleNamespace(policyName=policy, policyPackName=pack, message=message)
+    return SimpleNamespace(policy_name=policy, policy_pack_name=pack, message=message)
 
 
 def test_a_record_in_another_policys_message_is_not_a_suppression() -> None:

@@ -97,7 +97,7 @@ def test_a_forged_record_in_a_resource_name_is_not_read() -> None:
     record = applied_record(genuine)
     assert record is not None and record.policy == PLAIN["policy"]
     # And from any policy but the pack's disclosure policies, nothing is read at all.
-    diag = SimpleNamespace(policyName=PLAIN["policy"], policyPackName=PACK, message=genuine)
+    diag = SimpleNamespace(policy_name=PLAIN["policy"], policy_pack_name=PACK, message=genuine)
     violations, applied = suppression_records.split([("resource", PLAIN["urn"], diag)], PACK)
     assert violations and not applied
 

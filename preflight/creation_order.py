@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import pulumi.resource as sdk_resource_module
 
@@ -30,21 +31,20 @@ class CreationOrder:
     def __init__(self, urn_of: Callable[[str, str, str], str]) -> None:
         self._urn_of = urn_of
         self.index: dict[str, int] = {}
-        # id(resource) -> (resource, URN); the resource is held so that its id is never reused.
-        self._by_object: dict[int, tuple[Any, str]] = {}
+        # Weakly held: a resource the program has let go of must be free to go (settling.py).
+        self._urn_by_object: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
         self._root = ""
 
     def note(self, res: Any, type_: str, name: str, opts: Any) -> None:
         parent = getattr(opts, "parent", None) if opts is not None else None
         if parent is not None:
-            known = self._by_object.get(id(parent))
-            parent_urn = known[1] if known is not None else ""
+            parent_urn = self._urn_by_object.get(parent, "")
         else:
             parent_urn = "" if type_ == STACK_TYPE else self._root
         urn = self._urn_of(parent_urn, type_, name)
         if type_ == STACK_TYPE and not self._root:
             self._root = urn
-        self._by_object[id(res)] = (res, urn)
+        self._urn_by_object[res] = urn
         self.index.setdefault(urn, len(self.index))
 
     def sort_key(self, urn: str, arrival: int) -> tuple[int, int]:
@@ -53,8 +53,11 @@ class CreationOrder:
 
 
 @contextmanager
-def recorded(urn_of: Callable[[str, str, str], str]) -> Iterator[CreationOrder]:
-    """Note every resource construction while the program runs."""
+def recorded(
+    urn_of: Callable[[str, str, str], str], after_each: Callable[[], None] = lambda: None
+) -> Iterator[CreationOrder]:
+    """Note every resource construction while the program runs; `after_each` is called once the
+    SDK has scheduled the resource's registration (the last step of its constructor)."""
     order = CreationOrder(urn_of)
     original = sdk_resource_module.register_resource
 
@@ -62,7 +65,9 @@ def recorded(urn_of: Callable[[str, str, str], str]) -> Iterator[CreationOrder]:
         # register_resource(res, t, name, custom, remote, new_dependency, props, opts, typ, package_ref)
         opts = args[4] if len(args) > 4 else kwargs.get("opts")
         order.note(res, type_, name, opts)
-        return original(res, type_, name, *args, **kwargs)
+        scheduled = original(res, type_, name, *args, **kwargs)
+        after_each()
+        return scheduled
 
     sdk_resource_module.register_resource = register_resource  # type: ignore[assignment]
     try:

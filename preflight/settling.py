@@ -1,0 +1,105 @@
+"""Registrations settled while the program runs, so that memory stays bounded by a batch.
+
+A Pulumi Python program constructs its resources synchronously; each construction only schedules
+its registration on the event loop, which runs once the program returns. Until then every
+registration's coroutines, tasks and outputs stay alive (about 70 KB per resource, 1.5 GB at
+15,000), and most of it is garbage the moment the registration completes. So, every `every`
+constructions, the settler lets the event loop run until the registrations started so far are
+done, then collects the young generations: the cycles the SDK builds (a resource, its outputs,
+their tasks and results) go as soon as the program no longer holds the resource.
+
+This is what the SDK itself does when a program makes a synchronous invoke mid-program
+(pulumi.runtime.sync_await._sync_await): it pumps the loop from inside the running callback. The
+settler pumps only right after a resource's registration was scheduled (its constructor's last
+step), never while a resource is half made. It does not call _sync_await because that function
+puts back as many placeholder handles as the loop's ready queue held on entry, so that the outer
+callback finds what it expects: right after a batch of constructions the queue holds thousands of
+fresh handles, and the placeholders pile up from one pump to the next (177,000 of them at 4,500
+resources). The settler puts back only what the outer callback had when the program started.
+
+What the pack sees does not change: the same registrations, with the same inputs and source lines
+(frames outer to a pump belong to another resource's construction: recorder._source stops there),
+listed in construction order (creation_order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any, cast
+
+from pulumi.runtime.settings import _get_rpc_manager
+
+SETTLE_EVERY = 128
+"""Constructions between two settlements: enough to keep the pumping's own cost small (a few
+percent of the program), few enough that a batch's garbage is a few megabytes."""
+_STALL = 0.05
+"""Seconds without any registration finishing after which a settlement stops waiting: a
+registration can wait on a value the program has not produced yet."""
+PUMP_FILE = Path(__file__).resolve()
+"""Stack frames outer to this file's belong to the construction that triggered the pump."""
+
+
+class Settler:
+    """Settle registrations every `every` constructions (0: never); `enter` once the program has
+    started."""
+
+    def __init__(self, every: int) -> None:
+        self.every = every
+        self.settlements = 0
+        self._outer_ready: int | None = None
+        self._constructions = 0
+        self._stalled: set[Any] = set()
+
+    def enter(self) -> None:
+        """Called from inside the program's callback, before it constructs anything: the outer
+        callback's pending handles are the ones the loop's ready queue holds now."""
+        self._outer_ready = len(asyncio.get_event_loop()._ready)  # type: ignore[attr-defined]
+
+    def constructed(self) -> None:
+        self._constructions += 1
+        if self.every and self._outer_ready is not None and self._constructions % self.every == 0:
+            self._run_loop_until(self._settle())
+            gc.collect(1)
+            self.settlements += 1
+
+    async def _settle(self) -> None:
+        # The SDK types them as awaitables; they are the tasks asyncio.ensure_future made.
+        rpcs = cast("list[asyncio.Future[Any]]", _get_rpc_manager().rpcs)
+        started = -1
+        while True:
+            # Scheduled registrations join the RPC list only once they first run.
+            await asyncio.sleep(0)
+            pending = [rpc for rpc in rpcs if not rpc.done() and rpc not in self._stalled]
+            if not pending:
+                if len(rpcs) == started:
+                    return
+                started = len(rpcs)
+                continue
+            started = len(rpcs)
+            done, _ = await asyncio.wait(pending, timeout=_STALL, return_when=asyncio.FIRST_COMPLETED)
+            if not done:
+                # Waiting on something the program will produce later: not waited for again.
+                self._stalled.update(pending)
+                return
+
+    def _run_loop_until(self, awaitable: Awaitable[None]) -> None:
+        loop = asyncio.get_event_loop()
+        future = asyncio.ensure_future(awaitable)
+        task = asyncio.current_task(loop)
+        if task is not None:  # as _sync_await: the program's task steps aside while the loop runs
+            asyncio.tasks._leave_task(loop, task)
+        try:
+            while not future.done():
+                loop._run_once()  # type: ignore[attr-defined]
+            ready = loop._ready  # type: ignore[attr-defined]
+            while len(ready) < (self._outer_ready or 0):
+                placeholder = asyncio.Handle(lambda: None, [], loop)
+                placeholder.cancel()
+                ready.append(placeholder)
+        finally:
+            if task is not None:
+                asyncio.tasks._enter_task(loop, task)
+        future.result()

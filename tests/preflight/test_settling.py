@@ -1,0 +1,138 @@
+"""Settling registrations while the program runs (preflight/settling.py) frees what the program let
+go of, never waits forever, and changes nothing the pack sees."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf import json_format
+from pulumi.runtime.proto import resource_pb2, source_pb2
+
+from preflight import recorder, settling
+from preflight.program import PreviewMocks, run_stack
+from preflight.project import load_project
+from preflight.recorder import RecordingMonitor, run_program
+from preflight.secure_config import load_stack_config
+
+from .test_fast_path import PROGRAM_STACKS
+
+PROBE = "preflight_settling_probe"
+
+# Many resources the program lets go of one after another, like a loop over tenants.
+LOOP_PROGRAM = f"""
+import weakref
+import {PROBE} as probe
+import pulumi_openstack as openstack
+
+first = openstack.networking.Network("n-0", admin_state_up=True)
+probe.first = weakref.ref(first)
+del first
+for i in range(1, 300):
+    openstack.networking.Network(f"n-{{i}}", admin_state_up=True)
+probe.first_alive_at_the_end = probe.first() is not None
+"""
+
+# A registration waits on a value the program only produces after 300 more constructions.
+LATE_VALUE_PROGRAM = """
+import asyncio
+import pulumi
+import pulumi_openstack as openstack
+
+later = asyncio.get_event_loop().create_future()
+openstack.networking.Network("waits", name=pulumi.Output.from_input(later))
+for i in range(300):
+    openstack.networking.Network(f"n-{i}", admin_state_up=True)
+later.set_result("given-at-the-end")
+"""
+
+
+@pytest.fixture
+def probe() -> Iterator[types.ModuleType]:
+    module = types.ModuleType(PROBE)
+    sys.modules[PROBE] = module
+    yield module
+    del sys.modules[PROBE]
+
+
+def _run(tmp_path: Path, program: str) -> tuple[list[recorder.Registration], list[settling.Settler]]:
+    (tmp_path / "__main__.py").write_text(program)
+    settlers: list[settling.Settler] = []
+
+    class Kept(settling.Settler):
+        def __init__(self, every: int) -> None:
+            super().__init__(every)
+            settlers.append(self)
+
+    monitor = RecordingMonitor(PreviewMocks(), "probe", "dev", tmp_path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(settling, "Settler", Kept)
+        regs = run_program(tmp_path, project="probe", stack="dev", config={}, monitor=monitor)
+    return regs, settlers
+
+
+def test_a_resource_the_program_let_go_of_is_freed_while_the_program_runs(
+    tmp_path: Path, probe: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    regs, settlers = _run(tmp_path, LOOP_PROGRAM)
+    assert len(regs) == 301  # the root stack and 300 networks, all recorded
+    assert settlers[0].settlements == 300 // settling.SETTLE_EVERY
+    assert probe.first_alive_at_the_end is False
+
+
+def test_without_settling_the_sdk_holds_every_resource_until_the_program_ends(
+    tmp_path: Path, probe: types.ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The counterpart that shows the test above can fail.
+    monkeypatch.setattr(settling, "SETTLE_EVERY", 0)
+    _, settlers = _run(tmp_path, LOOP_PROGRAM)
+    assert settlers[0].settlements == 0
+    assert probe.first_alive_at_the_end is True
+
+
+def test_a_registration_waiting_on_a_later_value_does_not_hold_the_program(tmp_path: Path) -> None:
+    regs, settlers = _run(tmp_path, LATE_VALUE_PROGRAM)
+    waits = next(r for r in regs if r.name == "waits")
+    assert json_format.MessageToDict(waits.inputs)["name"] == "given-at-the-end"
+    assert settlers[0].settlements >= 2
+
+
+def _records(project_dir: Path, stack: str) -> list[tuple[Any, ...]]:
+    project = load_project(project_dir)
+    regs = run_stack(project, load_stack_config(project, stack))
+    return [
+        (r.urn, r.type, r.parent, r.provider, r.source, json_format.MessageToDict(r.inputs), r.options)
+        for r in regs
+    ]
+
+
+@pytest.mark.parametrize(("project_dir", "stack"), PROGRAM_STACKS, ids=lambda v: str(v).rsplit("/", 1)[-1])
+def test_settling_after_every_construction_records_what_no_settling_records(
+    project_dir: Path, stack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settling, "SETTLE_EVERY", 0)
+    never = _records(project_dir, stack)
+    monkeypatch.setattr(settling, "SETTLE_EVERY", 1)
+    always = _records(project_dir, stack)
+    assert always == never
+    assert len(always) >= 3
+
+
+def _request(*uris: str) -> resource_pb2.RegisterResourceRequest:
+    frames = [source_pb2.StackFrame(pc=source_pb2.SourcePosition(uri=u, line=7)) for u in uris]
+    return resource_pb2.RegisterResourceRequest(stackTrace=source_pb2.StackTrace(frames=frames))
+
+
+def test_frames_outer_to_a_pump_are_not_the_resource_s_line(tmp_path: Path) -> None:
+    library = "file:///usr/lib/python3/site-packages/lib/component.py"
+    program = (tmp_path / "__main__.py").as_uri()
+    # Created by a library's callback during a pump: the program line below the pump is another
+    # resource's, so the resource has no line (as under the engine, where nothing pumps).
+    assert recorder._source(_request(library, settling.PUMP_FILE.as_uri(), program), tmp_path) is None
+    # Created by the program's own callback: that line.
+    own_line = recorder.SourcePosition(tmp_path / "__main__.py", 7)
+    assert recorder._source(_request(program, settling.PUMP_FILE.as_uri()), tmp_path) == own_line

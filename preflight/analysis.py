@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .engine import analyze_requests, analyze_stack_request
+from .engine import analyze_requests, serialized_stack_request
 from .findings import Finding, findings
 from .pack import PackInfo, PackSession
 from .pack_config import read_policy_config, reconcile_policy_config
@@ -71,4 +71,4 @@ def _diagnostics(session: PackSession, registrations: list[Registration]) -> lis
     found: list[Finding] = []
     for request, response in session.analyze_all(analyze_requests(registrations)):
         found += findings("resource", request.urn, response)
-    return found + findings("stack", "", session.analyze_stack(analyze_stack_request(registrations)))
+    return found + findings("stack", "", session.analyze_stack(serialized_stack_request(registrations)))

@@ -24,7 +24,7 @@ import grpc
 from pulumi.runtime.proto import analyzer_pb2
 
 from .analysis import PackVerdict, PolicyConfig
-from .engine import EngineView, analyze_stack_request
+from .engine import EngineView, serialized_stack_request
 from .findings import Finding, findings
 from .pack import PackInfo, PackSession
 from .pack_config import reconcile_policy_config
@@ -122,7 +122,8 @@ class StreamingAnalysis:
                 if isinstance(answer, str):
                     raise self.process.failure(answer)
                 found += answer
-            found += findings("stack", "", self._session.analyze_stack(analyze_stack_request(registrations)))
+            stack = self._session.analyze_stack(serialized_stack_request(registrations))
+            found += findings("stack", "", stack)
         finally:
             self.close()
         levels = {name: level for name, (level, _) in sorted(self._levels.items())}

@@ -74,13 +74,12 @@ class EngineView:
         that provider's first user."""
         added: list[Registration] = []
         if reg.is_provider:
-            inputs = struct_pb2.Struct()
-            inputs.CopyFrom(reg.inputs)
+            inputs = reg.inputs
             if reg.version:
                 inputs["version"] = reg.version
             if reg.plugin_download_url:
                 inputs["pluginDownloadURL"] = reg.plugin_download_url
-            reg = dataclasses.replace(reg, inputs=inputs)
+            reg = dataclasses.replace(reg, wire_inputs=inputs.SerializeToString())
         elif reg.custom and reg.provider is None and reg.package not in _NO_DEFAULT_PROVIDER:
             key = (reg.package, reg.version, reg.plugin_download_url)
             provider = self._defaults.get(key)
@@ -108,7 +107,7 @@ class EngineView:
             parent=None,
             custom=True,
             provider=None,
-            inputs=_struct(inputs_map),
+            wire_inputs=_struct(inputs_map).SerializeToString(),
             options={},
             source=None,
             id="",
@@ -191,26 +190,34 @@ def _state(reg: Registration) -> struct_pb2.Struct:
     return _struct(reg.outputs) if reg.outputs else struct_pb2.Struct()
 
 
-def analyze_stack_request(registrations: list[Registration]) -> analyzer_pb2.AnalyzeStackRequest:
+def _stack_resource(r: Registration, by_urn: dict[str, Registration]) -> analyzer_pb2.AnalyzerResource:
+    deps = {
+        k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+        for k, v in (r.options.get("propertyDependencies") or {}).items()
+        if v
+    }
+    return analyzer_pb2.AnalyzerResource(
+        type=r.type,
+        properties=_state(r),
+        urn=r.urn,
+        name=r.name,
+        options=_options(r),
+        provider=_provider(r, by_urn),
+        parent=r.parent or "",
+        dependencies=list(r.options.get("dependencies") or []),
+        propertyDependencies=deps,
+    )
+
+
+def serialized_stack_request(registrations: list[Registration]) -> bytes:
+    """The AnalyzeStackRequest, serialized one resource at a time.
+
+    Serialized messages concatenated parse as their merge, and a repeated field merges by
+    concatenation: the bytes are those of the whole request, which never exists as one message
+    (about 5 KB per resource in memory, against 0.6 KB serialized).
+    """
     by_urn = {r.urn: r for r in registrations}
-    resources = []
-    for r in registrations:
-        deps = {
-            k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
-            for k, v in (r.options.get("propertyDependencies") or {}).items()
-            if v
-        }
-        resources.append(
-            analyzer_pb2.AnalyzerResource(
-                type=r.type,
-                properties=_state(r),
-                urn=r.urn,
-                name=r.name,
-                options=_options(r),
-                provider=_provider(r, by_urn),
-                parent=r.parent or "",
-                dependencies=list(r.options.get("dependencies") or []),
-                propertyDependencies=deps,
-            )
-        )
-    return analyzer_pb2.AnalyzeStackRequest(resources=resources)
+    return b"".join(
+        analyzer_pb2.AnalyzeStackRequest(resources=[_stack_resource(r, by_urn)]).SerializeToString()
+        for r in registrations
+    )

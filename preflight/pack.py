@@ -30,6 +30,7 @@ SEVERITIES: dict[int, str] = {
     analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
 }
 _GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+_ANALYZE_STACK = "/{}/AnalyzeStack".format(analyzer_pb2.DESCRIPTOR.services_by_name["Analyzer"].full_name)
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,11 @@ class PackSession:
         first = details.strip().splitlines()[-1] if details.strip() else str(err.code())
         return f"the policy pack failed in Analyze of {request.urn}: {first[:300]}"
 
-    def analyze_stack(self, request: analyzer_pb2.AnalyzeStackRequest) -> analyzer_pb2.AnalyzeResponse:
-        response = self._call("AnalyzeStack", self.stub.AnalyzeStack, request, optional=True)
+    def analyze_stack(self, request: bytes) -> analyzer_pb2.AnalyzeResponse:
+        """AnalyzeStack with the request already serialized (engine.serialized_stack_request)."""
+        answer = analyzer_pb2.AnalyzeResponse.FromString
+        call = self.channel.unary_unary(_ANALYZE_STACK, request_serializer=None, response_deserializer=answer)
+        response = self._call("AnalyzeStack", call, request, optional=True)
         return response or analyzer_pb2.AnalyzeResponse()
 
 

@@ -8,12 +8,13 @@ that the policy pack can be sent the same AnalyzeRequests the real engine would 
 from __future__ import annotations
 
 import contextvars
+import functools
 import gc
 import os
 import runpy
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from . import creation_order, settling, source_capture
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourcePosition:
     """Where the program created a resource."""
 
@@ -41,9 +42,13 @@ class SourcePosition:
     line: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Registration:
-    """One RegisterResource call, as the engine would have received it."""
+    """One RegisterResource call, as the engine would have received it.
+
+    A run holds every registration to its end (15,000 at the benchmark's largest size), so each is
+    kept small: inputs serialized, options the program left at their default absent, URNs interned.
+    """
 
     type: str
     name: str
@@ -52,8 +57,9 @@ class Registration:
     custom: bool
     provider: str | None
     """The provider reference "<provider URN>::<id>"; None means the default provider."""
-    inputs: struct_pb2.Struct
-    """The inputs exactly as sent: wire names, secrets still wrapped in their signature."""
+    wire_inputs: bytes
+    """The inputs exactly as sent (wire names, secrets still wrapped in their signature),
+    serialized: a parsed Struct takes about 2 KB more per registration."""
     options: dict[str, Any]
     source: SourcePosition | None
     id: str = ""
@@ -61,6 +67,11 @@ class Registration:
     version: str = ""
     """The package version the SDK asked for; it names the default provider."""
     plugin_download_url: str = ""
+
+    @property
+    def inputs(self) -> struct_pb2.Struct:
+        """The inputs, parsed afresh: the caller may keep or change them."""
+        return struct_pb2.Struct.FromString(self.wire_inputs)
 
     @property
     def package(self) -> str:
@@ -80,8 +91,14 @@ def engine_urn(stack: str, project: str, parent_urn: str, type_: str, name: str)
     return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
 
 
+@functools.lru_cache(maxsize=1024)
+def _path(uri: str) -> Path:
+    # A program's resources come from a few files: one Path each.
+    return Path(unquote(urlparse(uri).path))
+
+
 def _position(uri: str, line: int) -> SourcePosition | None:
-    return SourcePosition(Path(unquote(urlparse(uri).path)), line) if uri else None
+    return SourcePosition(_path(uri), line) if uri else None
 
 
 def _in_project(pos: SourcePosition | None, project_dir: Path) -> bool:
@@ -107,33 +124,31 @@ def _source(request: resource_pb2.RegisterResourceRequest, project_dir: Path) ->
     return None
 
 
-def _detached(inputs: struct_pb2.Struct) -> struct_pb2.Struct:
-    """The inputs in a message of their own: a sub-message keeps its whole request alive (the
-    stack trace, the dependency lists), about 4 KB per registration for the run's length."""
-    copy = struct_pb2.Struct()
-    copy.CopyFrom(inputs)
-    return copy
+def _urns(urns: Iterable[str]) -> list[str]:
+    # The same URNs recur in many registrations (parents, dependencies): one string each.
+    return [sys.intern(u) for u in urns]
 
 
 def _options(request: resource_pb2.RegisterResourceRequest) -> dict[str, Any]:
-    return {
-        "protect": request.protect if request.HasField("protect") else False,
-        "retainOnDelete": request.retainOnDelete if request.HasField("retainOnDelete") else False,
-        "deletedWith": request.deletedWith or None,
+    """The options the program set; one left at its default is absent (readers default it)."""
+    # Go duration strings ("5m"), as the SDK sends them.
+    timeouts = {p: getattr(request.customTimeouts, p) for p in ("create", "update", "delete")}
+    options = {
+        "protect": request.HasField("protect") and request.protect,
+        "retainOnDelete": request.HasField("retainOnDelete") and request.retainOnDelete,
+        "deletedWith": request.deletedWith,
         "ignoreChanges": list(request.ignoreChanges),
         "additionalSecretOutputs": list(request.additionalSecretOutputs),
-        "dependencies": list(request.dependencies),
-        "propertyDependencies": {k: list(v.urns) for k, v in request.propertyDependencies.items()},
+        "dependencies": _urns(request.dependencies),
+        "propertyDependencies": {k: _urns(v.urns) for k, v in request.propertyDependencies.items()},
         "aliases": [a.urn for a in request.aliases if a.urn],
-        "importId": request.importId or None,
-        "deleteBeforeReplace": request.deleteBeforeReplace if request.deleteBeforeReplaceDefined else None,
-        # Go duration strings ("5m"), as the SDK sends them.
-        "customTimeouts": {
-            "create": request.customTimeouts.create,
-            "update": request.customTimeouts.update,
-            "delete": request.customTimeouts.delete,
-        },
+        "importId": request.importId,
+        "customTimeouts": {p: t for p, t in timeouts.items() if t},
     }
+    kept = {k: v for k, v in options.items() if v}
+    if request.deleteBeforeReplaceDefined:  # false is a choice too
+        kept["deleteBeforeReplace"] = request.deleteBeforeReplace
+    return kept
 
 
 class RecordingMocks(pulumi_mocks.Mocks):
@@ -169,13 +184,14 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: resource_pb2.RegisterResourceRequest) -> Any:
         response = super().RegisterResource(request)
         record = Registration(
-            type=request.type,
+            type=sys.intern(request.type),
             name=request.name,
-            urn=response.urn,
-            parent=request.parent or None,
+            urn=sys.intern(response.urn),
+            parent=sys.intern(request.parent) if request.parent else None,
             custom=bool(request.custom),
-            provider=request.provider or None,
-            inputs=_detached(request.object),
+            provider=sys.intern(request.provider) if request.provider else None,
+            # Serialized on its own: a sub-message would keep the whole request alive.
+            wire_inputs=request.object.SerializeToString(),
             options=_options(request),
             # The root stack is created by the SDK, not by a line of the program.
             source=None if request.type == STACK_TYPE else _source(request, self.project_dir),

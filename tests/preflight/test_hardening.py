@@ -47,7 +47,7 @@ def _registration(inputs: dict, outputs: dict | None = None, custom: bool = True
         parent=None,
         custom=custom,
         provider=None,
-        inputs=struct,
+        wire_inputs=struct.SerializeToString(),
         options={},
         source=None,
         outputs=outputs or {},

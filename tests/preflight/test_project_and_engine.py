@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
+from pulumi.runtime.proto import analyzer_pb2
 
 from preflight.engine import (
     UNKNOWN_ID,
     analyze_requests,
-    analyze_stack_request,
     default_provider_name,
+    serialized_stack_request,
     with_engine_additions,
 )
 from preflight.errors import UsageError
@@ -128,7 +129,9 @@ def test_requests_carry_provider_and_options() -> None:
     assert props["securityGroupId"] == UNKNOWN_ID, "ids are unknown during a preview"
     assert props["portRangeMin"] == 22
     assert request.options.parent.endswith("pulumi:pulumi:Stack::fixture-project-clean")
-    stack = analyze_stack_request(regs)
+    # Serialized one resource at a time, the bytes parse as the whole request, in order.
+    stack = analyzer_pb2.AnalyzeStackRequest.FromString(serialized_stack_request(regs))
+    assert [r.urn for r in stack.resources] == [r.urn for r in regs]
     rule_state = next(r for r in stack.resources if r.name == "admin-ssh")
     assert list(rule_state.dependencies) == [next(r.urn for r in regs if r.name == "admin-sg")]
     assert rule_state.parent == request.options.parent

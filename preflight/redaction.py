@@ -7,6 +7,7 @@ URN or a table cell is replaced by REDACTED before it reaches a report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 REDACTED = "[secret]"
 # Shorter values cannot be replaced without mangling the report; they are no real secrets either.
 _MIN_SECRET = 4
+_FEW_HEADS = 32
+_Matcher = tuple[list[str], int, frozenset[str], "re.Pattern[str] | None"]
+"""Secrets longest first, the width of their heads, the heads, and a pattern finding them."""
 
 
 class SecretRedactor:
@@ -28,7 +32,7 @@ class SecretRedactor:
         self.values: set[str] = set()
         """Only ever added to (the matcher is rebuilt when it grows)."""
         self._matcher_for = 0
-        self._cached: tuple[list[str], int, frozenset[str]] = ([], 1, frozenset())
+        self._cached: _Matcher = ([], 1, frozenset(), None)
 
     def add_config(self, config: RawStackConfig) -> None:
         for key in config.secret_keys:
@@ -55,23 +59,30 @@ class SecretRedactor:
             self.values.add(value)
 
     def scrub(self, text: str) -> str:
-        longest_first, width, heads = self._matcher()
+        longest_first, width, heads, head_pattern = self._matcher()
         # Most texts hold no secret, and a text holding one holds its first `width` characters:
-        # the text's windows of that width say whether the scrub below can change anything.
-        if heads.isdisjoint({text[i : i + width] for i in range(len(text) - width + 1)}):
+        # whether it holds one of those heads says whether the scrub below can change anything.
+        if head_pattern is not None:
+            if not head_pattern.search(text):
+                return text
+        elif heads.isdisjoint({text[i : i + width] for i in range(len(text) - width + 1)}):
             return text
         for value in longest_first:
             if value in text:
                 text = text.replace(value, REDACTED)
         return text
 
-    def _matcher(self) -> tuple[list[str], int, frozenset[str]]:
+    def _matcher(self) -> _Matcher:
         # Rebuilt when a secret was added: with a thousand secrets and tens of thousands of texts,
         # sorting and testing every value for every text made the report quadratic.
         if self._matcher_for != len(self.values):
             longest_first = sorted(self.values, key=len, reverse=True)
             width = min((len(v) for v in longest_first), default=1)
             width = min(width, 4)  # short heads: few distinct ones, and short windows to hash
-            self._cached = (longest_first, width, frozenset(v[:width] for v in longest_first))
+            heads = frozenset(v[:width] for v in longest_first)
+            # A few heads are found fastest by the regex engine's scan; many, by hashing windows.
+            few = len(heads) <= _FEW_HEADS
+            pattern = re.compile("|".join(map(re.escape, sorted(heads)))) if few else None
+            self._cached = (longest_first, width, heads, pattern)
             self._matcher_for = len(self.values)
         return self._cached

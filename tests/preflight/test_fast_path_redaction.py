@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from preflight import redaction
 from preflight.redaction import REDACTED, SecretRedactor
 
 
@@ -15,16 +18,22 @@ def _plain(values: set[str], text: str) -> str:
     return text
 
 
-def test_scrub_matches_the_plain_replacement() -> None:
+@pytest.mark.parametrize(
+    ("alphabet", "shortest"),
+    # Few distinct heads (the regex scan), then more than _FEW_HEADS of them (the window hashes).
+    [("ab3-s:", 1), ("abcdefghij0123456789-:", 4)],
+)
+def test_scrub_matches_the_plain_replacement(alphabet: str, shortest: int) -> None:
     rng = random.Random(16)
-    alphabet = "ab3-s:"
     redactor = SecretRedactor()
-    for _ in range(300):
+    for _ in range(600):
         if rng.random() < 0.3:
             # Secrets arrive between scrubs too (one stack after another).
-            redactor.values.add("".join(rng.choices(alphabet, k=rng.randint(1, 9))))
+            redactor.values.add("".join(rng.choices(alphabet, k=rng.randint(shortest, 9))))
         text = "".join(rng.choices(alphabet + "[]", k=rng.randint(0, 40)))
         assert redactor.scrub(text) == _plain(redactor.values, text), (redactor.values, text)
+    heads = redactor._matcher()[2]
+    assert (len(heads) > redaction._FEW_HEADS) == (shortest == 4)
 
 
 def test_many_secrets_and_texts_without_them() -> None:

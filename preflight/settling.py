@@ -52,6 +52,7 @@ class Settler:
         self._outer_ready: int | None = None
         self._constructions = 0
         self._stalled: set[Any] = set()
+        self._checked = 0
 
     def enter(self) -> None:
         """Called from inside the program's callback, before it constructs anything: the outer
@@ -72,7 +73,7 @@ class Settler:
         while True:
             # Scheduled registrations join the RPC list only once they first run.
             await asyncio.sleep(0)
-            pending = [rpc for rpc in rpcs if not rpc.done() and rpc not in self._stalled]
+            pending = self._pending(rpcs)
             if not pending:
                 if len(rpcs) == started:
                     return
@@ -84,6 +85,18 @@ class Settler:
                 # Waiting on something the program will produce later: not waited for again.
                 self._stalled.update(pending)
                 return
+
+    def _pending(self, rpcs: list[asyncio.Future[Any]]) -> list[asyncio.Future[Any]]:
+        """The RPCs still to wait for. Those before `_checked` are done or stalled: the list only
+        grows while the program runs, and scanning it whole at every settlement was quadratic."""
+        if self._checked > len(rpcs):  # the SDK's list was replaced
+            self._checked = 0
+        def waiting(rpc: asyncio.Future[Any]) -> bool:
+            return not rpc.done() and rpc not in self._stalled
+
+        while self._checked < len(rpcs) and not waiting(rpcs[self._checked]):
+            self._checked += 1
+        return [rpc for rpc in rpcs[self._checked :] if waiting(rpc)]
 
     def _run_loop_until(self, awaitable: Awaitable[None]) -> None:
         loop = asyncio.get_event_loop()

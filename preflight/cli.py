@@ -22,6 +22,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"preflight: error: {message} (see --help)\n")
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="python -m preflight",
@@ -75,6 +81,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--pack-timeout", type=float, default=30.0, metavar="S", help="seconds for the pack to start"
     )
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="stacks checked at once, one process each (default: one per stack, up to the CPUs; "
+        "1: one after another)",
+    )
     p.add_argument("--debug", action="store_true", help="show tracebacks and the pack's stderr on failure")
     p.add_argument("--version", action="version", version=f"preflight {__version__}")
     return p
@@ -93,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         policy_pack=args.policy_pack,
         policy_config=args.policy_config,
         pack_start_timeout=args.pack_timeout,
+        jobs=args.jobs,
     )
     try:
         report = run(options)

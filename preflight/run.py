@@ -10,6 +10,7 @@ keeps every secret out of the report.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -52,6 +53,9 @@ class Options:
     policy_config: Path | None = None
     pack_start_timeout: float = 30.0
     rpc_timeout: float = 120.0
+    jobs: int = 0
+    """Stacks checked at once: 0 for one per stack up to the machine's CPUs, 1 for one after
+    another in this process."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,19 @@ class _Run:
 
 
 def run(options: Options) -> Report:
-    """Run every requested stack; a stack's failure is recorded in its result, never raised."""
+    """Run every requested stack; a stack's failure is recorded in its result, never raised.
+    Several stacks are checked at once, one process each (stack_processes.py)."""
+    stacks = stacks_to_check(load_project(options.project_dir), options.stacks, options.all_stacks)
+    jobs = min(len(stacks), options.jobs or os.cpu_count() or 1)
+    if jobs > 1:
+        from .stack_processes import check_in_processes
+
+        return check_in_processes(options, stacks, jobs)
+    return check_sequentially(options)[0]
+
+
+def check_sequentially(options: Options) -> tuple[Report, set[str]]:
+    """Every requested stack in this process, one after another; and the secrets learnt."""
     project = load_project(options.project_dir)
     pack = load_pack_project(options.policy_pack or default_pack_dir(project.dir))
     stacks = stacks_to_check(project, options.stacks, options.all_stacks)
@@ -82,7 +98,7 @@ def run(options: Options) -> Report:
     shared = _Run(options, project, pack, locator, SecretRedactor(), report)
     for stack in stacks:
         report.stacks.append(_run_stack_or_record_error(shared, stack))
-    return report
+    return report, shared.secrets.values
 
 
 def _run_stack_or_record_error(run_: _Run, stack: str) -> StackResult:

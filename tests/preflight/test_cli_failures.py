@@ -32,6 +32,7 @@ SSH_POLICY = "network-secgroup-disallow-public-ssh"
         (("--stack", "clean", "--policy-config", "{bad_level}"), "is not a valid enforcement level"),
         (("--stack", "clean", "--format", "yaml"), "invalid choice"),
         (("--stack", "clean", "--all-stacks"), "not allowed with argument"),
+        (("--all-stacks", "--jobs", "0"), "--jobs: expected a whole number of at least 1, got '0'"),
         (("--stack", "clean", "--policy-pack", "{tmp}"), "no PulumiPolicy.yaml"),
     ],
 )

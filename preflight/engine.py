@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Iterable
 
@@ -160,8 +161,16 @@ def _provider(
     provider = by_urn.get(_provider_urn(reg.provider))
     if provider is None:
         return None
+    return _provider_message(provider.type, provider.name, provider.urn, provider.wire_inputs)
+
+
+@functools.lru_cache(maxsize=64)
+def _provider_message(
+    type_: str, name: str, urn: str, wire_inputs: bytes
+) -> analyzer_pb2.AnalyzerProviderResource:
+    # Every resource of a provider carries it: built once, copied into each request.
     return analyzer_pb2.AnalyzerProviderResource(
-        type=provider.type, name=provider.name, urn=provider.urn, properties=provider.inputs
+        type=type_, name=name, urn=urn, properties=struct_pb2.Struct.FromString(wire_inputs)
     )
 
 

@@ -40,7 +40,7 @@ def diagnostic(pb: Any) -> Diagnostic:
         policy_pack_version=sys.intern(pb.policyPackVersion),
         description=sys.intern(pb.description),
         message=pb.message,
-        urn=pb.urn,
+        urn=sys.intern(pb.urn),
         enforcement_level=pb.enforcementLevel,
         severity=pb.severity,
     )

@@ -52,7 +52,7 @@ class Settler:
         self._outer_ready: int | None = None
         self._constructions = 0
         self._stalled: set[Any] = set()
-        self._checked = 0
+        self._pruned = 0
 
     def enter(self) -> None:
         """Called from inside the program's callback, before it constructs anything: the outer
@@ -75,11 +75,11 @@ class Settler:
             await asyncio.sleep(0)
             pending = self._pending(rpcs)
             if not pending:
-                if len(rpcs) == started:
+                if self._arrived(rpcs) == started:
                     return
-                started = len(rpcs)
+                started = self._arrived(rpcs)
                 continue
-            started = len(rpcs)
+            started = self._arrived(rpcs)
             done, _ = await asyncio.wait(pending, timeout=_STALL, return_when=asyncio.FIRST_COMPLETED)
             if not done:
                 # Waiting on something the program will produce later: not waited for again.
@@ -87,16 +87,18 @@ class Settler:
                 return
 
     def _pending(self, rpcs: list[asyncio.Future[Any]]) -> list[asyncio.Future[Any]]:
-        """The RPCs still to wait for. Those before `_checked` are done or stalled: the list only
-        grows while the program runs, and scanning it whole at every settlement was quadratic."""
-        if self._checked > len(rpcs):  # the SDK's list was replaced
-            self._checked = 0
-        def waiting(rpc: asyncio.Future[Any]) -> bool:
-            return not rpc.done() and rpc not in self._stalled
+        """The RPCs still to wait for. Those done without error leave the SDK's list, which
+        otherwise holds every registration's task and result to the end of the program, and which
+        every settlement would scan whole (quadratic over the run); wait_for_rpcs only awaits them,
+        and a failed one stays for it to raise."""
+        kept = [rpc for rpc in rpcs if not rpc.done() or rpc.cancelled() or rpc.exception() is not None]
+        self._pruned += len(rpcs) - len(kept)
+        rpcs[:] = kept
+        return [rpc for rpc in rpcs if not rpc.done() and rpc not in self._stalled]
 
-        while self._checked < len(rpcs) and not waiting(rpcs[self._checked]):
-            self._checked += 1
-        return [rpc for rpc in rpcs[self._checked :] if waiting(rpc)]
+    def _arrived(self, rpcs: list[asyncio.Future[Any]]) -> int:
+        """How many RPCs have joined the SDK's list so far, pruned ones included."""
+        return self._pruned + len(rpcs)
 
     def _run_loop_until(self, awaitable: Awaitable[None]) -> None:
         loop = asyncio.get_event_loop()

@@ -136,3 +136,20 @@ def test_frames_outer_to_a_pump_are_not_the_resource_s_line(tmp_path: Path) -> N
     # Created by the program's own callback: that line.
     own_line = recorder.SourcePosition(tmp_path / "__main__.py", 7)
     assert recorder._source(_request(program, settling.PUMP_FILE.as_uri()), tmp_path) == own_line
+
+
+# An RPC that fails while settlements prune the ones that succeeded.
+FAILING_INVOKE_PROGRAM = """
+import pulumi_openstack as openstack
+
+for i in range(200):
+    openstack.networking.Network(f"before-{i}", admin_state_up=True)
+openstack.networking.get_network_output(name="ext-net")
+for i in range(200):
+    openstack.networking.Network(f"after-{i}", admin_state_up=True)
+"""
+
+
+def test_a_failed_rpc_still_fails_the_program_after_settlements(tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="cannot be answered offline"):
+        _run(tmp_path, FAILING_INVOKE_PROGRAM)

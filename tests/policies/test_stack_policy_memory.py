@@ -10,24 +10,19 @@ from typing import Any
 import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
-from pulumi_policy import EnforcementLevel, Severity
+from pulumi_policy import EnforcementLevel
 from pulumi_policy import policy as sdk_policy
 from sovereign_guard import framework
 
 from . import conftest  # noqa: F401  (puts the pack on sys.path before sovereign_guard is imported)
+from .doubles import double_meta
 
 SEEN: dict[str, list[Any]] = {}
 
 
 def _probe(name: str) -> framework.StackValidationPolicy:
-    meta = framework.Meta(
-        name=name,
-        description="A test double that keeps the resources it was given.",
-        severity=Severity.LOW,
-        level=EnforcementLevel.ADVISORY,
-        remediation="Nothing to remediate: a test double.",
-        references=("choice-suppressions",),
-        types=("*",),
+    meta = double_meta(
+        name, "A test double that keeps the resources it was given.", EnforcementLevel.ADVISORY
     )
 
     def check(ctx: framework.Context) -> list[str]:

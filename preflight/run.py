@@ -78,7 +78,7 @@ def run(options: Options) -> Report:
     if jobs > 1:
         from .stack_processes import check_in_processes
 
-        return check_in_processes(options, stacks, jobs)
+        return check_in_processes(options, stacks, jobs, check_sequentially)
     return check_sequentially(options)[0]
 
 

@@ -26,17 +26,20 @@ from .redaction import SecretRedactor
 
 if TYPE_CHECKING:
     from .model import Report
-    from .run import Options
+
+Lane = Callable[[Any], "tuple[Report, set[str]]"]
+"""Checks the stacks of its options one after another (run.check_sequentially); passed in, and
+pickled by name for a child, so that this module needs nothing of run.py."""
 
 
-def check_in_processes(options: Options, stacks: list[str], jobs: int) -> Report:
+def check_in_processes(options: Any, stacks: list[str], jobs: int, check: Lane) -> Report:
     """The report of `stacks`, in that order, checked in `jobs` lanes at once: the first lane in
     this process (its imports are paid once anyway), each other lane in a child process."""
     lanes = [stacks[i::jobs] for i in range(jobs)]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
-        children = [pool.submit(_lane, options, lane) for lane in lanes[1:]]
-        answers = [_lane(options, lanes[0])] + [child.result() for child in children]
+        children = [pool.submit(_lane, check, options, lane) for lane in lanes[1:]]
+        answers = [_lane(check, options, lanes[0])] + [child.result() for child in children]
     by_stack = {result.stack: result for report, _ in answers for result in report.stacks}
     merged = answers[0][0]
     merged.stacks = [by_stack[stack] for stack in stacks]
@@ -50,12 +53,10 @@ def check_in_processes(options: Options, stacks: list[str], jobs: int) -> Report
     return merged
 
 
-def _lane(options: Options, stacks: list[str]) -> tuple[Report, set[str]]:
+def _lane(check: Lane, options: Any, stacks: list[str]) -> tuple[Report, set[str]]:
     """Some stacks, one after another, and the secrets they taught (from a child, they come back
     through the pool's pipe, never through a log)."""
-    from .run import check_sequentially
-
-    return check_sequentially(dataclasses.replace(options, stacks=tuple(stacks), all_stacks=False))
+    return check(dataclasses.replace(options, stacks=tuple(stacks), all_stacks=False))
 
 
 def _scrubbed(value: Any, scrub: Callable[[str], str]) -> Any:

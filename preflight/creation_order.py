@@ -15,10 +15,10 @@ root stack.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import pulumi.resource as sdk_resource_module
 
@@ -31,21 +31,34 @@ class CreationOrder:
     def __init__(self, urn_of: Callable[[str, str, str], str]) -> None:
         self._urn_of = urn_of
         self.index: dict[str, int] = {}
-        # Weakly held: a resource the program has let go of must be free to go (settling.py).
-        self._urn_by_object: WeakKeyDictionary[Any, str] = WeakKeyDictionary()
+        # id(resource) -> (a weak reference to it, its URN). Weak: a resource the program has let
+        # go of must be free to go (settling.py). By identity: a resource class may define its own
+        # equality, or none that hashes.
+        self._by_object: dict[int, tuple[weakref.ref[Any], str]] = {}
         self._root = ""
 
     def note(self, res: Any, type_: str, name: str, opts: Any) -> None:
         parent = getattr(opts, "parent", None) if opts is not None else None
         if parent is not None:
-            parent_urn = self._urn_by_object.get(parent, "")
+            known = self._by_object.get(id(parent))
+            parent_urn = known[1] if known is not None and known[0]() is parent else ""
         else:
             parent_urn = "" if type_ == STACK_TYPE else self._root
         urn = self._urn_of(parent_urn, type_, name)
         if type_ == STACK_TYPE and not self._root:
             self._root = urn
-        self._urn_by_object[res] = urn
+        key = id(res)
+
+        def forget(_: weakref.ref[Any]) -> None:
+            self._forget(key)
+
+        self._by_object[key] = (weakref.ref(res, forget), urn)
         self.index.setdefault(urn, len(self.index))
+
+    def _forget(self, key: int) -> None:
+        entry = self._by_object.get(key)
+        if entry is not None and entry[0]() is None:  # not a newer resource given the same id
+            del self._by_object[key]
 
     def sort_key(self, urn: str, arrival: int) -> tuple[int, int]:
         """Construction order first; anything not constructed here (read resources) after, as it came."""

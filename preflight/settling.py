@@ -17,7 +17,9 @@ callback finds what it expects: right after a batch of constructions the queue h
 fresh handles, and the placeholders pile up from one pump to the next (177,000 of them at 4,500
 resources). The settler puts back only what the outer callback had when the program started.
 
-What the pack sees does not change: the same registrations, with the same inputs and source lines
+Output callbacks (apply) run earlier than they would under the engine, at a settlement rather than
+after the program: a callback that reads state the program changes later sees the value of that
+moment. What the pack sees does not change: the same registrations, with the same inputs and source lines
 (frames outer to a pump belong to another resource's construction: recorder._source stops there),
 listed in construction order (creation_order).
 """
@@ -50,7 +52,8 @@ class Settler:
         self.every = every
         self.settlements = 0
         self._outer_ready: int | None = None
-        self._constructions = 0
+        self._program: asyncio.Task[Any] | None = None
+        self._since = 0
         self._stalled: set[Any] = set()
         self._pruned = 0
 
@@ -58,10 +61,17 @@ class Settler:
         """Called from inside the program's callback, before it constructs anything: the outer
         callback's pending handles are the ones the loop's ready queue holds now."""
         self._outer_ready = len(asyncio.get_event_loop()._ready)  # type: ignore[attr-defined]
+        self._program = asyncio.current_task()
 
     def constructed(self) -> None:
-        self._constructions += 1
-        if self.every and self._outer_ready is not None and self._constructions % self.every == 0:
+        self._since += 1
+        # Only from the program's own synchronous code: a resource an output's callback creates
+        # is constructed while the loop is already being run (by a settlement, by the SDK's
+        # _sync_await, or after the program), whose caller expects its own handles back.
+        if not self.every or self._outer_ready is None or asyncio.current_task() is not self._program:
+            return
+        if self._since >= self.every:
+            self._since = 0
             self._run_loop_until(self._settle())
             gc.collect(1)
             self.settlements += 1
@@ -94,6 +104,8 @@ class Settler:
         kept = [rpc for rpc in rpcs if not rpc.done() or rpc.cancelled() or rpc.exception() is not None]
         self._pruned += len(rpcs) - len(kept)
         rpcs[:] = kept
+        # A stalled registration that finished since is no longer held here either.
+        self._stalled = {rpc for rpc in self._stalled if not rpc.done()}
         return [rpc for rpc in rpcs if not rpc.done() and rpc not in self._stalled]
 
     def _arrived(self, rpcs: list[asyncio.Future[Any]]) -> int:

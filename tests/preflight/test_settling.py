@@ -14,9 +14,10 @@ from google.protobuf import json_format
 from pulumi.runtime.proto import resource_pb2, source_pb2
 
 from preflight import recorder, settling
+from preflight.creation_order import CreationOrder
 from preflight.program import PreviewMocks, run_stack
 from preflight.project import load_project
-from preflight.recorder import RecordingMonitor, run_program
+from preflight.recorder import RecordingMonitor, engine_urn, run_program
 from preflight.secure_config import load_stack_config
 
 from .test_fast_path import PROGRAM_STACKS
@@ -153,3 +154,44 @@ for i in range(200):
 def test_a_failed_rpc_still_fails_the_program_after_settlements(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="cannot be answered offline"):
         _run(tmp_path, FAILING_INVOKE_PROGRAM)
+
+
+# Resources created by output callbacks, which run while the loop is already being pumped.
+CALLBACK_CHILDREN_PROGRAM = """
+import pulumi_openstack as openstack
+
+for i in range(300):
+    net = openstack.networking.Network(f"n-{i}", admin_state_up=True)
+    for j in range(3):
+        net.urn.apply(
+            lambda _, i=i, j=j: openstack.networking.Subnet(f"s-{i}-{j}", network_id="x", cidr="10.0.0.0/24")
+        )
+"""
+
+
+def test_resources_made_by_callbacks_during_a_settlement_are_recorded(tmp_path: Path) -> None:
+    regs, settlers = _run(tmp_path, CALLBACK_CHILDREN_PROGRAM)
+    assert len(regs) == 1 + 300 + 900
+    assert settlers[0].settlements >= 2
+    # Each is the callback's line, whether the callback ran in a settlement or after the program.
+    assert {r.source.line for r in regs if r.name.startswith("s-") and r.source} == {8}
+    assert all(r.source for r in regs if r.name.startswith("s-"))
+
+
+class _EqualToAll:
+    """A resource class may define its own equality: this one is equal to everything."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __hash__(self) -> int:
+        return 0
+
+
+def test_creation_order_knows_each_parent_by_identity() -> None:
+    order = CreationOrder(lambda parent, type_, name: engine_urn("dev", "p", parent, type_, name))
+    x, y, child = _EqualToAll(), _EqualToAll(), _EqualToAll()
+    order.note(x, "t:m:X", "x", None)
+    order.note(y, "t:m:Y", "y", None)
+    order.note(child, "t:m:C", "c", types.SimpleNamespace(parent=x))
+    assert "urn:pulumi:dev::p::t:m:X$t:m:C::c" in order.index

@@ -61,6 +61,8 @@ class Registration:
     """The inputs exactly as sent (wire names, secrets still wrapped in their signature),
     serialized: a parsed Struct takes about 2 KB more per registration."""
     options: dict[str, Any]
+    """The options the program set, by wire name; one left at its default is absent: read them
+    with .get (protect, retainOnDelete: false; the lists: empty)."""
     source: SourcePosition | None
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)

@@ -55,13 +55,14 @@ def test_stateful_resources_are_protected(stack: str) -> None:
         or r.type.startswith("openstack:keymanager/")
     ]
     assert stateful
-    assert all(r.options["protect"] for r in stateful), [r.name for r in stateful if not r.options["protect"]]
+    unprotected = [r.name for r in stateful if not r.options.get("protect", False)]
+    assert not unprotected, unprotected
 
 
 def test_protect_false_is_the_explicit_opt_in() -> None:
     cfg = stack_copy("dev") | {"protect": False}
     regs = record(cfg)
-    assert not any(r.options["protect"] for r in regs if r.type == BUCKET)
+    assert not any(r.options.get("protect", False) for r in regs if r.type == BUCKET)
 
 
 def test_key_custody_table_never_holds_material() -> None:

@@ -39,7 +39,11 @@ def check_in_processes(options: Any, stacks: list[str], jobs: int, check: Lane) 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
         children = [pool.submit(_lane, check, options, lane) for lane in lanes[1:]]
-        answers = [_lane(check, options, lanes[0])] + [child.result() for child in children]
+        try:
+            answers = [_lane(check, options, lanes[0])] + [child.result() for child in children]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # not waiting for lanes whose report is lost anyway
+            raise
     by_stack = {result.stack: result for report, _ in answers for result in report.stacks}
     merged = answers[0][0]
     merged.stacks = [by_stack[stack] for stack in stacks]
@@ -59,8 +63,16 @@ def _lane(check: Lane, options: Any, stacks: list[str]) -> tuple[Report, set[str
     return check(dataclasses.replace(options, stacks=tuple(stacks), all_stacks=False))
 
 
+_NOT_SCRUBBED = frozenset(
+    {"stack", "stack_file", "policy_config", "policy", "pack", "pack_version", "enforcement", "severity"}
+    | {"resource_type", "type", "phase", "kind", "tags", "policies", "timings"}
+)
+"""Fields a sequential run never scrubs either: names the tool and the pack give, not the program's
+text (a secret that happens to lie inside "mandatory" must not change a level)."""
+
+
 def _scrubbed(value: Any, scrub: Callable[[str], str]) -> Any:
-    """Every text of a report value, scrubbed."""
+    """Every text of a report value the program or its config could have written, scrubbed."""
     if isinstance(value, str):
         return scrub(value)
     if isinstance(value, list):
@@ -70,6 +82,7 @@ def _scrubbed(value: Any, scrub: Callable[[str], str]) -> Any:
     if isinstance(value, dict):
         return {k: _scrubbed(v, scrub) for k, v in value.items()}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _scrubbed(getattr(value, f.name), scrub) for f in dataclasses.fields(value)}
+        fields = [f.name for f in dataclasses.fields(value) if f.name not in _NOT_SCRUBBED]
+        changes = {name: _scrubbed(getattr(value, name), scrub) for name in fields}
         return dataclasses.replace(value, **changes)
     return value

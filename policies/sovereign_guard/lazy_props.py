@@ -15,7 +15,9 @@ policy config with MessageToDict too, and needs the dict): MessageToDict of a St
 message itself, `deserialize_properties` notes its arguments, `unknown_checking_proxy` returns
 LazyProps, a mapping that runs the SDK's own three steps with those arguments the first time it
 is read, then answers exactly as the SDK's proxy does (unknown values raise UnknownValueError,
-item assignment goes to the target). Each policy still gets containers of its own. The pack
+item assignment goes to the target). Each policy still gets containers of its own. A property
+the SDK cannot convert (a signature it does not know) now fails the policy that reads it, which
+the framework reports as a violation it could not evaluate, instead of failing the whole call. The pack
 declares no remediation, the one SDK path that serializes properties back; Remediate is left
 unchanged anyway.
 """

@@ -19,9 +19,9 @@ resources). The settler puts back only what the outer callback had when the prog
 
 Output callbacks (apply) run earlier than they would under the engine, at a settlement rather than
 after the program: a callback that reads state the program changes later sees the value of that
-moment. What the pack sees does not change: the same registrations, with the same inputs and source lines
-(frames outer to a pump belong to another resource's construction: recorder._source stops there),
-listed in construction order (creation_order).
+moment. Otherwise what the pack sees does not change: the same registrations, with the same inputs
+and source lines (frames outer to a pump belong to another resource's construction:
+recorder._source stops there), listed in construction order (creation_order).
 """
 
 from __future__ import annotations

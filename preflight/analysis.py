@@ -17,7 +17,7 @@ from .findings import Finding, findings
 from .pack import PackInfo, PackSession
 from .pack_config import read_policy_config, reconcile_policy_config
 from .process import PackProcess
-from .recorder import Registration
+from .registration import Registration
 from .secure_config import RawStackConfig
 
 

@@ -29,7 +29,7 @@ from .findings import Finding, findings
 from .pack import PackInfo, PackSession
 from .pack_config import reconcile_policy_config
 from .process import PackProcess
-from .recorder import Registration
+from .registration import Registration
 from .secure_config import RawStackConfig
 
 _WINDOW = 32

@@ -11,8 +11,8 @@ from typing import Any
 
 from review_tables import TableSchema
 
-from .recorder import Registration
 from .redaction import REDACTED, SecretRedactor
+from .registration import Registration
 from .wire import SECRET_SIG_KEY
 
 

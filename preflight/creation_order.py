@@ -8,7 +8,7 @@ notes each resource's URN as it is constructed (before any thread is involved), 
 recorder can hand registrations back in that order: a stable report, and the same one whichever
 way the source line was captured.
 
-The URN is the engine's (recorder.engine_urn), computed from the parent's URN noted earlier: a
+The URN is the engine's (registration.engine_urn), computed from the parent's URN noted earlier: a
 parent is always constructed before its children, and a resource without a parent belongs to the
 root stack.
 """
@@ -22,7 +22,7 @@ from typing import Any
 
 import pulumi.resource as sdk_resource_module
 
-STACK_TYPE = "pulumi:pulumi:Stack"
+from .registration import STACK_TYPE
 
 
 class CreationOrder:

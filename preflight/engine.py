@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 
-from .recorder import Registration, engine_urn
+from .registration import Registration, engine_urn
 from .secure_config import RawStackConfig
 from .wire import UNKNOWN
 

@@ -7,15 +7,10 @@ itself, and a default provider, point at the stack file, where their config live
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .model import Location
 from .project import Project
-
-if TYPE_CHECKING:
-    from .recorder import Registration
-
-STACK_TYPE = "pulumi:pulumi:Stack"
+from .registration import STACK_TYPE, Registration
 
 
 class Locator:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .model import Location, Violation
 
 if TYPE_CHECKING:
-    from .recorder import Registration
+    from .registration import Registration
 
 POLICY = "preflight-kubernetes-manifests-not-analysed"
 DESCRIPTION = "Kubernetes manifests inside a yaml/v2 or helm.sh/v4 component are not analysed offline."

@@ -25,7 +25,8 @@ from pulumi.runtime import mocks as pulumi_mocks
 
 from .errors import CrashError, UsageError
 from .project import Project
-from .recorder import RecordingMocks, RecordingMonitor, Registration, run_program
+from .recorder import RecordingMocks, RecordingMonitor, run_program
+from .registration import Registration
 from .secure_config import RawStackConfig
 
 

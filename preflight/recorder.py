@@ -16,13 +16,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pulumi
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.settings import reset_options
@@ -30,67 +29,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from . import creation_order, settling, source_capture
-
-STACK_TYPE = "pulumi:pulumi:Stack"
-
-
-@dataclass(frozen=True, slots=True)
-class SourcePosition:
-    """Where the program created a resource."""
-
-    path: Path
-    line: int
-
-
-@dataclass(slots=True)
-class Registration:
-    """One RegisterResource call, as the engine would have received it.
-
-    A run holds every registration to its end (15,000 at the benchmark's largest size), so each is
-    kept small: inputs serialized, options the program left at their default absent, URNs interned.
-    """
-
-    type: str
-    name: str
-    urn: str
-    parent: str | None
-    custom: bool
-    provider: str | None
-    """The provider reference "<provider URN>::<id>"; None means the default provider."""
-    wire_inputs: bytes
-    """The inputs exactly as sent (wire names, secrets still wrapped in their signature),
-    serialized: a parsed Struct takes about 2 KB more per registration."""
-    options: dict[str, Any]
-    """The options the program set, by wire name; one left at its default is absent: read them
-    with .get (protect, retainOnDelete: false; the lists: empty)."""
-    source: SourcePosition | None
-    id: str = ""
-    outputs: dict[str, Any] = field(default_factory=dict)
-    version: str = ""
-    """The package version the SDK asked for; it names the default provider."""
-    plugin_download_url: str = ""
-
-    @property
-    def inputs(self) -> struct_pb2.Struct:
-        """The inputs, parsed afresh: the caller may keep or change them."""
-        return struct_pb2.Struct.FromString(self.wire_inputs)
-
-    @property
-    def package(self) -> str:
-        return self.type.split(":", 1)[0]
-
-    @property
-    def is_provider(self) -> bool:
-        return self.type.startswith("pulumi:providers:")
-
-
-def engine_urn(stack: str, project: str, parent_urn: str, type_: str, name: str) -> str:
-    """The URN the Pulumi engine gives: parent types chained with '$', the root stack left out."""
-    if parent_urn:
-        parent_type = parent_urn.split("::")[2]
-        if parent_type != STACK_TYPE:
-            type_ = f"{parent_type}${type_}"
-    return f"urn:pulumi:{stack}::{project}::{type_}::{name}"
+from .registration import STACK_TYPE, Registration, SourcePosition, engine_urn
 
 
 @functools.lru_cache(maxsize=1024)

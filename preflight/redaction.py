@@ -15,7 +15,7 @@ from .secure_config import SECRET_PLACEHOLDER, RawStackConfig
 from .wire import SECRET_SIG_KEY, SIGNATURES
 
 if TYPE_CHECKING:
-    from .recorder import Registration
+    from .registration import Registration
 
 REDACTED = "[secret]"
 # Shorter values cannot be replaced without mangling the report; they are no real secrets either.

@@ -35,7 +35,7 @@ from .secure_config import RawStackConfig, load_stack_config
 if TYPE_CHECKING:
     from .analysis import PackVerdict, PolicyConfig
     from .pack import PackInfo
-    from .recorder import Registration
+    from .registration import Registration
 
 _THREAD_TURN = 0.001
 """Seconds a thread runs before another may take the interpreter (sys.setswitchinterval)."""

@@ -14,10 +14,10 @@ from . import suppression_records
 from .analysis import PackVerdict
 from .errors import UsageError
 from .findings import Diagnostic, Finding
-from .locations import STACK_TYPE, Locator
+from .locations import Locator
 from .model import AppliedSuppression, Location, Violation
 from .pack import LEVELS, SEVERITIES
-from .recorder import Registration
+from .registration import STACK_TYPE, Registration
 from .suppression_records import AppliedRecord
 
 

@@ -22,7 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from preflight.recorder import Registration, run_program  # noqa: E402
+from preflight.recorder import run_program  # noqa: E402
+from preflight.registration import Registration  # noqa: E402
 
 PROJECT = "sovereign-landing-zone"
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (REPO / "stacks").glob("Pulumi.*.yaml"))

@@ -10,8 +10,8 @@ from google.protobuf import struct_pb2
 
 from preflight import suppression_records
 from preflight.component_tables import component_table
-from preflight.recorder import Registration
 from preflight.redaction import REDACTED, SecretRedactor
+from preflight.registration import Registration
 from preflight.wire import SECRET_SIG_KEY, secret
 from review_tables import KEY_CUSTODY
 

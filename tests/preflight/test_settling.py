@@ -17,7 +17,8 @@ from preflight import recorder, settling
 from preflight.creation_order import CreationOrder
 from preflight.program import PreviewMocks, run_stack
 from preflight.project import load_project
-from preflight.recorder import RecordingMonitor, engine_urn, run_program
+from preflight.recorder import RecordingMonitor, run_program
+from preflight.registration import Registration, SourcePosition, engine_urn
 from preflight.secure_config import load_stack_config
 
 from .test_fast_path import PROGRAM_STACKS
@@ -60,7 +61,7 @@ def probe() -> Iterator[types.ModuleType]:
     del sys.modules[PROBE]
 
 
-def _run(tmp_path: Path, program: str) -> tuple[list[recorder.Registration], list[settling.Settler]]:
+def _run(tmp_path: Path, program: str) -> tuple[list[Registration], list[settling.Settler]]:
     (tmp_path / "__main__.py").write_text(program)
     settlers: list[settling.Settler] = []
 
@@ -135,7 +136,7 @@ def test_frames_outer_to_a_pump_are_not_the_resource_s_line(tmp_path: Path) -> N
     # resource's, so the resource has no line (as under the engine, where nothing pumps).
     assert recorder._source(_request(library, settling.PUMP_FILE.as_uri(), program), tmp_path) is None
     # Created by the program's own callback: that line.
-    own_line = recorder.SourcePosition(tmp_path / "__main__.py", 7)
+    own_line = SourcePosition(tmp_path / "__main__.py", 7)
     assert recorder._source(_request(program, settling.PUMP_FILE.as_uri()), tmp_path) == own_line
 
 

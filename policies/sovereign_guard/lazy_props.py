@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import functools
 import threading
-import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from pulumi_policy import deserialize as sdk_deserialize
 from pulumi_policy import proxy as sdk_proxy
 
+from .message_dicts import json_format_with
+
 _STRUCT = "google.protobuf.Struct"
+_MARK = "_sovereign_guard_deferred"
 
 
 class _Deferring(threading.local):
@@ -95,11 +97,7 @@ def _deferred_json_format(json_format: Any) -> Any:
             return message
         return convert(message, *args, **kwargs)
 
-    public = {name: getattr(json_format, name) for name in dir(json_format) if not name.startswith("__")}
-    shim = types.SimpleNamespace(**public)
-    shim.MessageToDict = message_to_dict
-    shim._sovereign_guard_deferred = convert
-    return shim
+    return json_format_with(json_format, message_to_dict, _MARK)
 
 
 def _deferring(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -120,7 +118,7 @@ def install() -> None:
     a LazyProps converts with the json_format in place before this one."""
     from pulumi_policy import policy as sdk_policy
 
-    if hasattr(sdk_policy.json_format, "_sovereign_guard_deferred"):
+    if hasattr(sdk_policy.json_format, _MARK):
         return
     to_dict = sdk_policy.json_format.MessageToDict
     sdk_policy.json_format = _deferred_json_format(sdk_policy.json_format)

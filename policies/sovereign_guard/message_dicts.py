@@ -21,6 +21,7 @@ from google.protobuf import json_format
 
 _SLOTS = 4
 """A request's properties, its provider's properties, and room for both of the previous request."""
+_MARK = "_sovereign_guard_memo"
 
 
 class _Recent(threading.local):
@@ -49,10 +50,16 @@ def install() -> None:
     """Give pulumi_policy.policy the remembering json_format (idempotent)."""
     from pulumi_policy import policy as sdk_policy
 
-    if getattr(sdk_policy.json_format, "_sovereign_guard_memo", False):
+    if getattr(sdk_policy.json_format, _MARK, False):
         return
-    public = {name: getattr(json_format, name) for name in dir(json_format) if not name.startswith("__")}
+    sdk_policy.json_format = json_format_with(json_format, _memoizing_message_to_dict(), _MARK)
+
+
+def json_format_with(base: Any, message_to_dict: Any, mark: str) -> Any:
+    """`base` (json_format, or a shim of it already given to the SDK) with another MessageToDict;
+    the attribute `mark` says which shim it is, so that installing one twice is seen."""
+    public = {name: getattr(base, name) for name in dir(base) if not name.startswith("__")}
     shim = types.SimpleNamespace(**public)
-    shim.MessageToDict = _memoizing_message_to_dict()
-    shim._sovereign_guard_memo = True
-    sdk_policy.json_format = shim
+    shim.MessageToDict = message_to_dict
+    setattr(shim, mark, True)
+    return shim

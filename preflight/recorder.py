@@ -28,7 +28,7 @@ from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from . import creation_order, settling, source_capture
+from . import acyclic_unknowns, creation_order, settling, source_capture
 from .registration import STACK_TYPE, Registration, SourcePosition, engine_urn
 
 
@@ -228,7 +228,12 @@ def run_program(
                     monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
                 )
                 pulumi.runtime.set_all_config(dict(config), secret_keys or [])
-                with _program_environment(project_dir), source_capture.installed(kept), no_cyclic_gc():
+                with (
+                    _program_environment(project_dir),
+                    source_capture.installed(kept),
+                    acyclic_unknowns.installed(),
+                    no_cyclic_gc(),
+                ):
                     _sync_await(run_pulumi_func(program))
             finally:
                 with monitor._lock:

@@ -5,12 +5,14 @@ nothing may print to stdout before it, and tests import `sovereign_guard`, never
 """
 
 from pulumi_policy import EnforcementLevel, PolicyPack
-from sovereign_guard import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME, lazy_props, message_dicts
+from sovereign_guard import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME, call_setup, lazy_props, message_dicts
 
 # Each request's properties are converted to a dict once, not once per policy (message_dicts.py).
 message_dicts.install()
 # ...and into the containers a policy sees only when the policy first reads them (lazy_props.py).
 lazy_props.install()
+# The runtime once per worker thread, a resource's options and provider once per request (call_setup.py).
+call_setup.install()
 
 PolicyPack(
     name=PACK_NAME,

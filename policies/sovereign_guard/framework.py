@@ -26,6 +26,7 @@ it only reads (shown in the docs).
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -90,8 +91,13 @@ class Meta:
     def refs(self) -> tuple[Reference, ...]:
         return check_ids(self.references)
 
-    def defaults(self) -> dict[str, Any]:
+    @functools.cached_property
+    def _defaults(self) -> dict[str, Any]:
         return {k: v["default"] for k, v in self.config.items() if "default" in v}
+
+    def defaults(self) -> dict[str, Any]:
+        # Computed once per policy: _config is run for every resource the policy applies to.
+        return dict(self._defaults)
 
     def patterns(self, config: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(str(t) for t in self.types_from(config)) if self.types_from else self.types
@@ -101,6 +107,15 @@ def type_matches(pattern: str, resource_type: str) -> bool:
     if pattern.endswith("*"):
         return resource_type.startswith(pattern[:-1])
     return resource_type == pattern
+
+
+@functools.lru_cache(maxsize=256)
+def _scope(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a type matches any of `patterns` (type_matches), in two look-ups: every policy asks
+    it of every resource, and most policies are not about most types."""
+    exact = frozenset(p for p in patterns if not p.endswith("*"))
+    prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
+    return lambda resource_type: resource_type in exact or resource_type.startswith(prefixes)
 
 
 class Unreadable(Exception):
@@ -257,7 +272,8 @@ def _check_and_report(
 
 
 def _out_of_scope(patterns: tuple[str, ...], types: Iterable[str]) -> bool:
-    return not any(type_matches(p, t) for p in patterns for t in types)
+    in_scope = _scope(patterns)
+    return not any(in_scope(t) for t in types)
 
 
 def resource_policy(meta: Meta, check: Check, *, opens_call: bool = False) -> ResourceValidationPolicy:
@@ -265,13 +281,18 @@ def resource_policy(meta: Meta, check: Check, *, opens_call: bool = False) -> Re
     (analysis_call.py), on every resource, before its own type filter."""
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        given = args.get_config()
         if opens_call:
-            CALL.open(args.get_config(), REGISTRY)
-        config = _config(meta, args.get_config())
-        patterns = meta.patterns(config)
-        if _out_of_scope(patterns, [args.resource_type]):
+            CALL.open(given, REGISTRY)
+        # The type filter comes before the config merge when the types are fixed: most policies
+        # are not about most resources.
+        config = _config(meta, given) if meta.types_from else None
+        patterns = meta.patterns(config) if config is not None else meta.types
+        if not _scope(tuple(patterns))(args.resource_type):
             checked = ", ".join(patterns)
             args.not_applicable(f"{args.resource_type} is not a type this policy checks ({checked})")
+        if config is None:
+            config = _config(meta, given)
         _check_and_report(meta, check, Context(args, config, CALL.settings()), report, RESOURCE, args.urn)
 
     policy = ResourceValidationPolicy(name=meta.name, validate=validate, **_common(meta))

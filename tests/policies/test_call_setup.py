@@ -3,6 +3,7 @@ provider once per Analyze call; every policy still sees what pulumi-policy would
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +12,7 @@ import pulumi
 import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
-from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 from pulumi_policy import policy as sdk_policy
 from sovereign_guard import call_setup
 
@@ -25,7 +26,7 @@ SERVICER = sdk_policy._PolicyAnalyzerServicer
 def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
     """call_setup installed over counting originals; everything is put back after the test."""
     counts = {"configure": 0, "_get_resource_options": 0, "_get_provider_resource": 0}
-    for name in ("Analyze", "_configure_runtime_settings", *list(counts)[1:]):
+    for name in ("Analyze", "AnalyzeStack", "_configure_runtime_settings", *list(counts)[1:]):
         original = getattr(SERVICER, name)
         monkeypatch.setattr(SERVICER, name, original)
         if name in counts:
@@ -58,6 +59,11 @@ def _servicer(n: int = 5) -> Any:
     policies = [ResourceValidationPolicy(f"sees-{i}", "d", _sees) for i in range(n)]
     level = EnforcementLevel.ADVISORY
     return SERVICER("probe", "0.0.1", policies, level, None, "", None, None, None, None, None)
+
+
+def _stack_servicer(policy: StackValidationPolicy) -> Any:
+    level = EnforcementLevel.ADVISORY
+    return SERVICER("probe", "0.0.1", [policy], level, None, "", None, None, None, None, None)
 
 
 def _sees(args: Any, report: Any) -> None:
@@ -131,3 +137,38 @@ def test_the_runtime_is_configured_once_per_thread_and_again_when_the_environmen
     servicer.Analyze(_request("e"), None)
     assert counted["configure"] == 3
     assert [seen[5] for seen in SEEN] == ["dev"] * 4 + ["prod"]
+
+
+def test_analyze_stack_runs_without_the_collector_and_gives_it_back(counted: dict[str, int]) -> None:
+    collector: list[bool] = []
+
+    def sees_collector(args: Any, report: Any) -> None:
+        collector.append(gc.isenabled())
+
+    def fails(args: Any, report: Any) -> None:
+        raise RuntimeError("a policy crashed")
+
+    servicer = _stack_servicer(StackValidationPolicy("sees", "d", sees_collector))
+    failing = _stack_servicer(StackValidationPolicy("fails", "d", fails))
+    assert gc.isenabled()
+    servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(), None)
+    assert collector == [False]
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        failing.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(), None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        servicer.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(), None)
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
+
+
+def test_the_collector_comes_back_after_the_last_of_overlapping_calls() -> None:
+    off = call_setup._CollectorOff()
+    with off:
+        with off:
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -3,9 +3,11 @@
 The engine analyzes each resource as it is registered; so does this. A thread of its own waits for
 the pack's port, configures the pack as the engine does (Handshake, ConfigureStack, GetAnalyzerInfo,
 Configure), then turns every registration the recording monitor hands it into the AnalyzeRequest
-the engine would send (engine.EngineView: default providers in, provider inputs completed) and sends
-it, several in flight. Preflight's process runs the program while the pack process analyzes: the
-two use the machine's cores side by side. AnalyzeStack follows the last registration.
+the engine would send (engine.EngineView: default providers in, provider inputs completed) and
+hands it to the courier, a child process that sends it to the pack (courier.py: the gRPC calls'
+own cost stays out of the program's process). Preflight's process runs the program while the pack
+process analyzes: the processes use the machine's cores side by side. AnalyzeStack follows the
+last registration, on preflight's own connection.
 
 Registrations arrive in the SDK's thread order; the verdict lists the answers in the order the
 program constructed the resources (creation_order), exactly as the one-after-the-other path
@@ -14,16 +16,16 @@ program constructed the resources (creation_order), exactly as the one-after-the
 
 from __future__ import annotations
 
-import collections
 import queue
 import threading
 import time
 from typing import Any
 
-import grpc
 from pulumi.runtime.proto import analyzer_pb2
 
+from . import courier
 from .analysis import PackVerdict, PolicyConfig
+from .courier_process import CourierProcess
 from .engine import EngineView, serialized_stack_request
 from .findings import Finding, findings
 from .pack import PackInfo, PackSession
@@ -32,8 +34,6 @@ from .process import PackProcess
 from .registration import Registration
 from .secure_config import RawStackConfig
 
-_WINDOW = 32
-"""Analyze calls in flight at once: enough to keep the pack's workers busy, few enough to bound memory."""
 _DONE = None
 
 
@@ -63,6 +63,7 @@ class StreamingAnalysis:
         # 15,000 resources.
         self._answers: dict[str, list[list[Finding] | str]] = {}
         self._session: PackSession | None = None
+        self._courier: CourierProcess | None = None
         self._info: PackInfo | None = None
         self._levels: dict[str, tuple[str, dict[str, Any]]] = {}
         self._error: BaseException | None = None
@@ -84,30 +85,40 @@ class StreamingAnalysis:
             self._levels = reconcile_policy_config(info, self.policy_config.given, self.policy_config.source)
             session.configure(self._levels)
             self.ready_at = time.perf_counter()
-            self._analyze(session)
+            self._analyze(port)
         except BaseException as err:  # handed to the caller of finish(), in the main thread
             self._error = err
 
-    def _analyze(self, session: PackSession) -> None:
+    def _analyze(self, port: int) -> None:
         view = EngineView(self.config, self.project)
-        pending: collections.deque[tuple[str, analyzer_pb2.AnalyzeRequest, Any]] = collections.deque()
+        sender = self._courier = CourierProcess(port, self.rpc_timeout, self._answered)
+        finished = False
+        while not finished:
+            # What arrived while the courier was being written to goes in the next write, at once.
+            arrived = [self._inbox.get()]
+            while not self._inbox.empty():
+                arrived.append(self._inbox.get())
+            registrations: list[Registration] = []
+            for reg in arrived:
+                if reg is _DONE:
+                    finished = True
+                    break
+                registrations.append(reg)
+            sender.send(
+                (added.urn, view.analyze_request(added).SerializeToString())
+                for reg in registrations
+                for added in view.add(reg)
+            )
+        sender.finish()
 
-        def settle() -> None:
-            urn, request, future = pending.popleft()
-            try:
-                answer: list[Finding] | str = findings("resource", urn, future.result())
-            except grpc.RpcError as err:
-                answer = session.analyze_failure(request, err)
-            self._answers.setdefault(urn, []).append(answer)
-
-        while (reg := self._inbox.get()) is not _DONE:
-            for added in view.add(reg):
-                request = view.analyze_request(added)
-                pending.append((added.urn, request, session.analyze_future(request)))
-                if len(pending) >= _WINDOW:
-                    settle()
-        while pending:
-            settle()
+    def _answered(self, urn: str, kind: bytes, body: bytes) -> None:
+        """The courier's reader thread, with one answer."""
+        answer: list[Finding] | str
+        if kind == courier.ANSWER:
+            answer = findings("resource", urn, analyzer_pb2.AnalyzeResponse.FromString(body))
+        else:
+            answer = PackSession.analyze_failure_message(urn, body.decode("utf-8", "replace"))
+        self._answers.setdefault(urn, []).append(answer)
 
     def finish(self, registrations: list[Registration]) -> PackVerdict:
         """The verdict, once the program is done: `registrations` as the engine holds them, in
@@ -134,5 +145,7 @@ class StreamingAnalysis:
     def close(self) -> None:
         """Stop at once (the program failed): the thread ends when the pack is gone."""
         self._inbox.put(_DONE)
+        if self._courier is not None:
+            self._courier.close()
         if self._session is not None:
             self._session.close()

@@ -12,6 +12,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from .courier import failure_text
 from .model import PolicyInfo
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
@@ -185,8 +186,11 @@ class PackSession:
     def analyze_failure(request: analyzer_pb2.AnalyzeRequest, err: grpc.RpcError) -> str:
         """What to say when the pack failed to analyze a resource."""
         details = (err.details() if hasattr(err, "details") else "") or ""
-        first = details.strip().splitlines()[-1] if details.strip() else str(err.code())
-        return f"the policy pack failed in Analyze of {request.urn}: {first[:300]}"
+        return PackSession.analyze_failure_message(request.urn, failure_text(details, str(err.code())))
+
+    @staticmethod
+    def analyze_failure_message(urn: str, failure: str) -> str:
+        return f"the policy pack failed in Analyze of {urn}: {failure}"
 
     def analyze_stack(self, request: bytes) -> analyzer_pb2.AnalyzeResponse:
         """AnalyzeStack with the request already serialized (engine.serialized_stack_request)."""

@@ -49,7 +49,7 @@ def config_for_environment(config: Mapping[str, str]) -> str:
             f"Pulumi CLI meets too; the largest value is '{largest}' ({len(config[largest])} bytes)"
         )
     return text
-_TAIL_LINES = 30
+TAIL_LINES = 30
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def load_pack_project(pack_dir: Path) -> PackProject:
     )
 
 
-def _drain(stream: IO[bytes], sink: collections.deque[str], first: queue.Queue[str] | None) -> None:
+def drain_lines(stream: IO[bytes], sink: collections.deque[str], first: queue.Queue[str] | None) -> None:
     for raw in iter(stream.readline, b""):
         line = raw.decode("utf-8", "replace").rstrip("\n")
         if first is not None:
@@ -122,8 +122,8 @@ class PackProcess:
             env["PULUMI_CONFIG"] = config_for_environment(config)
         else:
             env.pop("PULUMI_CONFIG", None)
-        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
-        self._stdout_rest: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
+        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        self._stdout_rest: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
         self._first_line: queue.Queue[str] = queue.Queue(maxsize=1)
         try:
             self.proc = subprocess.Popen(
@@ -143,7 +143,7 @@ class PackProcess:
             (self.proc.stdout, self._stdout_rest, self._first_line),
             (self.proc.stderr, self.stderr_tail, None),
         ):
-            threading.Thread(target=_drain, args=(stream, sink, first), daemon=True).start()
+            threading.Thread(target=drain_lines, args=(stream, sink, first), daemon=True).start()
 
     def wait_port(self, timeout: float) -> int:
         deadline = time.monotonic() + timeout

@@ -45,7 +45,7 @@ COULD_NOT = "could not evaluate this resource"
 def pack() -> Iterator[PackSession]:
     # The whole stderr is kept (not a tail): every "policy X failed on URN" line is checked.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(preflight.process, "_TAIL_LINES", 1_000_000)
+        patch.setattr(preflight.process, "TAIL_LINES", 1_000_000)
         with pack_process("dev") as session:
             configure(session, CONFIG)
             yield session

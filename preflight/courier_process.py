@@ -1,0 +1,111 @@
+"""The courier process (courier.py) seen from preflight: requests in, answers out, a clear failure.
+
+Started once the pack serves, fed by the analysis thread, read by a thread of its own that hands
+each answer, with the URN of its request, to `on_answer`. A courier that stops before answering
+every request is a crash that names its exit code and the last line of its stderr.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from . import courier
+from .errors import CrashError
+from .process import TAIL_LINES, drain_lines
+
+COURIER = Path(courier.__file__).resolve()
+_EXIT_WAIT = 3.0
+"""Seconds a courier that stopped reading is given to exit, and its stderr to be read."""
+
+
+class CourierProcess:
+    def __init__(self, port: int, rpc_timeout: float, on_answer: Callable[[str, bytes, bytes], None]) -> None:
+        self.stderr_tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
+        self._urns: collections.deque[str] = collections.deque()
+        self._read_error: BaseException | None = None
+        try:
+            # -P: the courier's own directory stays off sys.path (preflight's modules would shadow
+            # nothing today, but the courier needs the standard library and grpc only).
+            self.proc = subprocess.Popen(
+                [sys.executable, "-P", str(COURIER), str(port), repr(rpc_timeout)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError as err:
+            raise CrashError(
+                f"cannot start the Analyze courier with {sys.executable}: {err.strerror}"
+            ) from None
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._requests = self.proc.stdin
+        self._stderr = threading.Thread(
+            target=drain_lines, args=(self.proc.stderr, self.stderr_tail, None), daemon=True
+        )
+        self._reader = threading.Thread(
+            target=self._read, args=(on_answer,), name="preflight-answers", daemon=True
+        )
+        self._stderr.start()
+        self._reader.start()
+
+    def send(self, requests: Iterable[tuple[str, bytes]]) -> None:
+        """Send (URN, serialized AnalyzeRequest) pairs, in one write."""
+        frames = []
+        for urn, request in requests:
+            self._urns.append(urn)
+            frames.append(courier.request_frame(request))
+        try:
+            self._requests.write(b"".join(frames))
+            self._requests.flush()
+        except (BrokenPipeError, ValueError):
+            raise self._stopped() from None
+
+    def _read(self, on_answer: Callable[[str, bytes, bytes], None]) -> None:
+        assert self.proc.stdout is not None
+        try:
+            for kind, body in courier.read_answers(self.proc.stdout):
+                on_answer(self._urns.popleft(), kind, body)
+        except BaseException as err:  # handed to finish(), in the analysis thread
+            self._read_error = err
+
+    def finish(self) -> None:
+        """No more requests: wait for the last answers and for the courier to exit."""
+        with contextlib.suppress(BrokenPipeError):
+            self._requests.close()
+        self._reader.join()
+        self.proc.wait()
+        if self._read_error is not None or self.proc.returncode != 0 or self._urns:
+            raise self._stopped()
+
+    def _stopped(self) -> CrashError:
+        try:
+            self.proc.wait(timeout=_EXIT_WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._stderr.join(timeout=_EXIT_WAIT)  # its last lines, which say why
+        message = (
+            f"the Analyze courier stopped (exit code {self.proc.returncode}) "
+            f"with {len(self._urns)} requests unanswered"
+        )
+        lines = [line.strip() for line in self.stderr_tail if line.strip()]
+        if lines:
+            message += f"; its stderr ends: {lines[-1][:300]}"
+        elif self._read_error is not None:
+            message += f"; reading its answers failed: {self._read_error}"
+        return CrashError(message, detail="\n".join(self.stderr_tail))
+
+    def close(self) -> None:
+        """Stop at once (the program or the pack failed)."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()

@@ -28,7 +28,7 @@ from pulumi.runtime.settings import reset_options
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from . import acyclic_unknowns, creation_order, settling, source_capture
+from . import creation_order, sdk_shortcuts, settling, source_capture
 from .registration import STACK_TYPE, Registration, SourcePosition, engine_urn
 
 
@@ -231,7 +231,7 @@ def run_program(
                 with (
                     _program_environment(project_dir),
                     source_capture.installed(kept),
-                    acyclic_unknowns.installed(),
+                    sdk_shortcuts.installed(),
                     no_cyclic_gc(),
                 ):
                     _sync_await(run_pulumi_func(program))

@@ -124,8 +124,10 @@ class StreamingAnalysis:
         """The verdict, once the program is done: `registrations` as the engine holds them, in
         construction order. Raises what the pack or its configuration raised."""
         self._inbox.put(_DONE)
-        self._thread.join()
         try:
+            # Built while the last Analyze answers come in.
+            stack_request = serialized_stack_request(registrations)
+            self._thread.join()
             if self._error is not None:
                 raise self._error
             assert self._session is not None and self._info is not None
@@ -135,7 +137,7 @@ class StreamingAnalysis:
                 if isinstance(answer, str):
                     raise self.process.failure(answer)
                 found += answer
-            stack = self._session.analyze_stack(serialized_stack_request(registrations))
+            stack = self._session.analyze_stack(stack_request)
             found += findings("stack", "", stack)
         finally:
             self.close()

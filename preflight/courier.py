@@ -29,7 +29,8 @@ ANALYZE = "/pulumirpc.Analyzer/Analyze"
 WINDOW = 32
 """Analyze calls in flight at once: enough to keep the pack's workers busy, few enough to bound
 memory."""
-MAX_ANSWER = 400 * 1024 * 1024
+MAX_RECEIVE = 400 * 1024 * 1024
+"""The largest message preflight accepts from the pack, on either connection."""
 ANSWER = b"A"
 FAILED = b"F"
 _LENGTH = struct.Struct(">I")
@@ -81,7 +82,7 @@ def serve(port: int, timeout: float, requests: IO[bytes], answers: IO[bytes]) ->
     """Send every request read to the pack at `port`; write every answer, in request order."""
     import grpc
 
-    options = [("grpc.max_receive_message_length", MAX_ANSWER)]
+    options = [("grpc.max_receive_message_length", MAX_RECEIVE)]
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=options)
     analyze = channel.unary_unary(ANALYZE)  # bytes in, bytes out: no serializers
     pending: collections.deque[Any] = collections.deque()

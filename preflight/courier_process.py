@@ -30,8 +30,8 @@ class CourierProcess:
         self._urns: collections.deque[str] = collections.deque()
         self._read_error: BaseException | None = None
         try:
-            # -P: the courier's own directory stays off sys.path (preflight's modules would shadow
-            # nothing today, but the courier needs the standard library and grpc only).
+            # -P: the courier's directory (preflight/) stays off the child's sys.path, so that no
+            # preflight module can stand in for a standard one there.
             self.proc = subprocess.Popen(
                 [sys.executable, "-P", str(COURIER), str(port), repr(rpc_timeout)],
                 stdin=subprocess.PIPE,

@@ -12,7 +12,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .courier import failure_text
+from .courier import MAX_RECEIVE, failure_text
 from .model import PolicyInfo
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
@@ -30,7 +30,7 @@ SEVERITIES: dict[int, str] = {
     analyzer_pb2.POLICY_SEVERITY_HIGH: "high",
     analyzer_pb2.POLICY_SEVERITY_CRITICAL: "critical",
 }
-_GRPC_OPTIONS = [("grpc.max_receive_message_length", 400 * 1024 * 1024)]
+_GRPC_OPTIONS = [("grpc.max_receive_message_length", MAX_RECEIVE)]
 _ANALYZE_STACK = "/{}/AnalyzeStack".format(analyzer_pb2.DESCRIPTOR.services_by_name["Analyzer"].full_name)
 
 

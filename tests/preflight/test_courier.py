@@ -16,6 +16,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from pulumi.runtime.proto import analyzer_pb2
 
 from preflight import courier, courier_process
 from preflight.courier_process import CourierProcess
@@ -34,6 +35,12 @@ def test_frames_read_back_as_written() -> None:
 def test_a_frame_cut_short_is_an_error_not_an_end() -> None:
     with pytest.raises(EOFError, match="3 of 10 bytes"):
         list(courier.read_requests(io.BytesIO(courier.request_frame(b"0123456789")[:7])))
+
+
+def test_the_courier_calls_the_analyzer_protocol_s_analyze_method() -> None:
+    service = analyzer_pb2.DESCRIPTOR.services_by_name["Analyzer"]
+    method = f"/{service.full_name}/{service.methods_by_name['Analyze'].name}"
+    assert method == courier.ANALYZE
 
 
 def test_the_failure_line_is_the_last_line_of_the_details_or_the_code() -> None:

@@ -4,7 +4,7 @@ While a stack is checked, preflight's process runs the program, records its regi
 sends each one's AnalyzeRequest to the pack, all under one interpreter lock. Python's gRPC client
 costs about 250 microseconds of CPU per call (its calling, completion and polling threads): at
 4,500 resources, 1.5 s of the 5.9 s the process spent while the program ran. The courier is a
-child process that imports grpc and nothing else (no Pulumi SDK, no preflight module: about 30
+child process that imports grpc and nothing else (no Pulumi SDK, no preflight module: about 35
 MB): it reads serialized AnalyzeRequests on its standard input, sends each to the pack, several in
 flight, and writes every answer back on its standard output, in the order the requests came.
 Preflight's process is left with serializing requests and parsing answers. The courier ends when
@@ -95,6 +95,8 @@ def serve(port: int, timeout: float, requests: IO[bytes], answers: IO[bytes]) ->
             answers.write(answer_frame(FAILED, failure_text(details, str(err.code())).encode()))
 
     try:
+        # Answers are written as they complete, in order; those complete while no request comes
+        # (the program is busy elsewhere) wait for the next request or the end of the input.
         for request in read_requests(requests):
             pending.append(analyze.future(request, timeout=timeout))
             delivered = False

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import courier
 from .errors import CrashError
-from .process import TAIL_LINES, drain_lines
+from .process import TAIL_LINES, child_failure, drain_lines, start_child
 
 COURIER = Path(courier.__file__).resolve()
 _EXIT_WAIT = 3.0
@@ -29,19 +29,13 @@ class CourierProcess:
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
         self._urns: collections.deque[str] = collections.deque()
         self._read_error: BaseException | None = None
-        try:
-            # -P: the courier's directory (preflight/) stays off the child's sys.path, so that no
-            # preflight module can stand in for a standard one there.
-            self.proc = subprocess.Popen(
-                [sys.executable, "-P", str(COURIER), str(port), repr(rpc_timeout)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except OSError as err:
-            raise CrashError(
-                f"cannot start the Analyze courier with {sys.executable}: {err.strerror}"
-            ) from None
+        # -P: the courier's directory (preflight/) stays off the child's sys.path, so that no
+        # preflight module can stand in for a standard one there.
+        self.proc = start_child(
+            "the Analyze courier",
+            [sys.executable, "-P", str(COURIER), str(port), repr(rpc_timeout)],
+            stdin=subprocess.PIPE,
+        )
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._requests = self.proc.stdin
         self._stderr = threading.Thread(
@@ -72,13 +66,22 @@ class CourierProcess:
                 on_answer(self._urns.popleft(), kind, body)
         except BaseException as err:  # handed to finish(), in the analysis thread
             self._read_error = err
+            # Nobody reads the courier's answers any more: stopped, it cannot fill its pipe and
+            # block, and whoever writes to it or waits for it hears so at once.
+            self.proc.kill()
 
     def finish(self) -> None:
         """No more requests: wait for the last answers and for the courier to exit."""
         with contextlib.suppress(BrokenPipeError):
             self._requests.close()
-        self._reader.join()
-        self.proc.wait()
+        self._reader.join()  # its answers end when the courier exits or the reading fails
+        try:
+            self.proc.wait(timeout=_EXIT_WAIT)
+        except subprocess.TimeoutExpired:  # stuck after its last answer: nothing is lost
+            self.proc.kill()
+            self.proc.wait()
+            if self._read_error is None and not self._urns:
+                return
         if self._read_error is not None or self.proc.returncode != 0 or self._urns:
             raise self._stopped()
 
@@ -89,16 +92,15 @@ class CourierProcess:
             self.proc.kill()
             self.proc.wait()
         self._stderr.join(timeout=_EXIT_WAIT)  # its last lines, which say why
-        message = (
-            f"the Analyze courier stopped (exit code {self.proc.returncode}) "
-            f"with {len(self._urns)} requests unanswered"
-        )
-        lines = [line.strip() for line in self.stderr_tail if line.strip()]
-        if lines:
-            message += f"; its stderr ends: {lines[-1][:300]}"
-        elif self._read_error is not None:
-            message += f"; reading its answers failed: {self._read_error}"
-        return CrashError(message, detail="\n".join(self.stderr_tail))
+        if self._read_error is not None:
+            # The first thing that went wrong; the courier's exit is its consequence.
+            message = f"preflight could not read the Analyze courier's answers: {self._read_error!r}"
+        else:
+            message = (
+                f"the Analyze courier stopped (exit code {self.proc.returncode}) "
+                f"with requests unanswered: {len(self._urns)}"
+            )
+        return child_failure(message, self.stderr_tail)
 
     def close(self) -> None:
         """Stop at once (the program or the pack failed)."""

@@ -22,10 +22,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import yaml
 
@@ -105,6 +105,22 @@ def drain_lines(stream: IO[bytes], sink: collections.deque[str], first: queue.Qu
         first.put("")
 
 
+def start_child(what: str, argv: list[str], **options: Any) -> subprocess.Popen[bytes]:
+    """A child process with its stdout and stderr piped; a crash naming `what` if it cannot start."""
+    try:
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+    except OSError as err:
+        raise CrashError(f"cannot start {what} with {argv[0]}: {err.strerror}") from None
+
+
+def child_failure(message: str, stderr_tail: Iterable[str]) -> CrashError:
+    """A crash of a child process: `message`, then the last line it wrote on stderr, if any."""
+    lines = [line.strip() for line in stderr_tail if line.strip()]
+    if lines:
+        message = f"{message}; its stderr ends: {lines[-1][:300]}"
+    return CrashError(message, detail="\n".join(stderr_tail).strip())
+
+
 class PackProcess:
     """One running pack; always terminated on close(), whatever happened."""
 
@@ -125,19 +141,13 @@ class PackProcess:
         self.stderr_tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
         self._stdout_rest: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
         self._first_line: queue.Queue[str] = queue.Queue(maxsize=1)
-        try:
-            self.proc = subprocess.Popen(
-                [pack.interpreter, "-u", "-m", "pulumi.policy", NO_ENGINE_ADDRESS, "."],
-                cwd=pack.dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-        except OSError as err:
-            raise CrashError(
-                f"cannot start the policy pack with {pack.interpreter}: {err.strerror}"
-            ) from None
+        self.proc = start_child(
+            "the policy pack",
+            [pack.interpreter, "-u", "-m", "pulumi.policy", NO_ENGINE_ADDRESS, "."],
+            cwd=pack.dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         assert self.proc.stdout is not None and self.proc.stderr is not None
         for stream, sink, first in (
             (self.proc.stdout, self._stdout_rest, self._first_line),
@@ -168,11 +178,7 @@ class PackProcess:
         time.sleep(0.05)
 
     def failure(self, message: str) -> CrashError:
-        tail = "\n".join(self.stderr_tail).strip()
-        if tail:
-            last = [line for line in self.stderr_tail if line.strip()][-1].strip()
-            message = f"{message}; its stderr ends: {last[:300]}"
-        return CrashError(message, detail=tail)
+        return child_failure(message, self.stderr_tail)
 
     def close(self) -> None:
         if self.proc.poll() is None:

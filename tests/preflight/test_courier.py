@@ -123,7 +123,30 @@ def test_a_courier_that_dies_is_a_crash_naming_its_exit_code_and_stderr(
     finally:
         process.close()
     assert raised.value.message == (
-        "the Analyze courier stopped (exit code 3) with 1 requests unanswered; its stderr ends: grpc exploded"
+        "the Analyze courier stopped (exit code 3) with requests unanswered: 1; "
+        "its stderr ends: grpc exploded"
+    )
+
+
+def test_answers_preflight_cannot_read_stop_the_courier_at_once(echo_server: int) -> None:
+    """Nobody reads the courier's output any more: it must not fill its pipe and hang the run."""
+
+    def unreadable(urn: str, kind: bytes, body: bytes) -> None:
+        raise ValueError(f"cannot parse the answer for {urn}")
+
+    process = CourierProcess(echo_server, 10.0, unreadable)
+    started = time.monotonic()
+    try:
+        with pytest.raises(CrashError) as raised:
+            for batch in range(200):  # far more than the pipes hold
+                process.send([(f"urn:{batch}:{i}", b"x" * 1000) for i in range(50)])
+            process.finish()
+    finally:
+        process.close()
+    assert time.monotonic() - started < 30
+    assert raised.value.message.startswith(
+        "preflight could not read the Analyze courier's answers: "
+        "ValueError('cannot parse the answer for urn:0:0')"
     )
 
 

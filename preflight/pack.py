@@ -12,7 +12,7 @@ import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from .courier import MAX_RECEIVE, failure_text
+from .courier import MAX_RECEIVE, WINDOW, failure_text
 from .model import PolicyInfo
 from .process import NO_ENGINE_ADDRESS, PackProcess
 
@@ -99,9 +99,9 @@ class PackSession:
             code = err.code() if hasattr(err, "code") else None
             if optional and code == grpc.StatusCode.UNIMPLEMENTED:
                 return None
-            details = (err.details() if hasattr(err, "details") else "") or str(code)
-            first = details.strip().splitlines()[-1] if details.strip() else str(code)
-            raise self.process.failure(f"the policy pack failed in {what}: {first[:300]}") from None
+            details = (err.details() if hasattr(err, "details") else "") or ""
+            failure = failure_text(details, str(code))
+            raise self.process.failure(f"the policy pack failed in {what}: {failure}") from None
 
     def handshake(
         self, project: str, stack: str, config: Mapping[str, str], secret_keys: Iterable[str]
@@ -159,7 +159,7 @@ class PackSession:
         self._call("Configure", self.stub.Configure, request)
 
     def analyze_all(
-        self, requests: list[analyzer_pb2.AnalyzeRequest], window: int = 32
+        self, requests: list[analyzer_pb2.AnalyzeRequest], window: int = WINDOW
     ) -> Iterator[tuple[analyzer_pb2.AnalyzeRequest, analyzer_pb2.AnalyzeResponse]]:
         """Analyze every resource, several calls in flight; answers come back in request order."""
         pending: collections.deque[tuple[analyzer_pb2.AnalyzeRequest, Any]] = collections.deque()

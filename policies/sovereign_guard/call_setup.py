@@ -4,15 +4,19 @@ kept out of AnalyzeStack (the pack process only).
 - The runtime. Analyze and AnalyzeStack start by configuring the Pulumi runtime from the process
   environment: they parse PULUMI_CONFIG, set every config key, inspect the signature of
   `pulumi.runtime.Settings` and configure new settings, for every resource (15% of the pack's CPU
-  at 4,500 resources). The outcome depends only on five environment variables, which do not
-  change while the pack runs, and lands in context variables, which a gRPC worker thread keeps
-  from one call to the next. So a thread that has configured the runtime from the environment it
-  sees now skips the repeat, for as long as those variables keep their values.
+  at 4,500 resources). The outcome depends only on environment variables, which do not change
+  while the pack runs. gRPC runs each call in a fresh context, and what the first call configures
+  reaches the later ones through the SDK's process-wide defaults (a setting's first assignment
+  becomes its default, and config is one shared dict). So once the runtime has been configured
+  from the environment seen now, and still reports that environment's project and stack, a call
+  skips the repeat; should a later SDK keep settings per context, the check fails and every call
+  configures again, as pulumi-policy does.
 - A resource's options and provider. Analyze builds them from the request once per policy, 53
   times per resource, for policies that nearly all decide from the type alone. Within one Analyze
-  call they are built once and every policy gets the same objects. No policy of this pack writes
-  to them (they only read `args.opts` and `args.provider`); each policy still gets properties of
-  its own (lazy_props.py).
+  call they are built once and every policy of the call gets the same two objects (each policy
+  still gets properties of its own: lazy_props.py). No policy of this pack writes to them;
+  tests/policies/test_call_setup.py runs every policy of the pack over the shipped stacks and
+  fails if one does.
 - The cycle collector, during AnalyzeStack. The call builds, for every stack policy, a view of
   every resource, and all of it lives until the policy is done, so each automatic collection
   walked a heap that only grew: 2.4 s of the call's 4.1 s at 15,000 resources, for nothing freed
@@ -28,13 +32,21 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-ENVIRONMENT = ("PULUMI_CONFIG", "PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_ORGANIZATION")
-"""Every environment variable pulumi_policy's _configure_runtime_settings reads."""
+ENVIRONMENT = (
+    "PULUMI_CONFIG",
+    "PULUMI_PROJECT",
+    "PULUMI_STACK",
+    "PULUMI_DRY_RUN",
+    "PULUMI_ORGANIZATION",
+    "PULUMI_ENABLE_LEGACY_APPLY",
+)
+"""Every environment variable pulumi_policy's _configure_runtime_settings reads, with the one
+`pulumi.runtime.Settings` reads."""
 _MARK = "_sovereign_guard_call_setup"
 _UNSET: Any = object()
 
 
-class _Configured(threading.local):
+class _Configured:
     environment: tuple[str | None, ...] | None = None
 
 
@@ -52,15 +64,27 @@ _CONFIGURED = _Configured()
 _REQUEST = _Request()
 
 
-def _once_per_thread(configure: Callable[[Any], None]) -> Callable[[Any], None]:
+def _once_per_environment(configure: Callable[[Any], None]) -> Callable[[Any], None]:
     @functools.wraps(configure)
     def configure_once(servicer: Any) -> None:
         environment = tuple(os.environ.get(name) for name in ENVIRONMENT)
-        if _CONFIGURED.environment != environment:
+        if _CONFIGURED.environment != environment or not _reports(environment):
             configure(servicer)
             _CONFIGURED.environment = environment
 
     return configure_once
+
+
+def _reports(environment: tuple[str | None, ...]) -> bool:
+    """Whether the runtime, in this call's context, reports the environment's project and stack."""
+    from pulumi.runtime import settings
+
+    _, project, stack, *_ = environment
+    return (
+        project is not None
+        and stack is not None
+        and (settings.get_project(), settings.get_stack()) == (project, stack)
+    )
 
 
 def _once_per_request(build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
@@ -78,7 +102,7 @@ def _once_per_request(build: Callable[[Any, Any], Any]) -> Callable[[Any, Any], 
     return build_once
 
 
-def _remembering(analyze: Callable[..., Any]) -> Callable[..., Any]:
+def _recording_the_request(analyze: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(analyze)
     def call(servicer: Any, request: Any, context: Any) -> Any:
         _REQUEST.request, _REQUEST.built = request, {}
@@ -131,9 +155,9 @@ def install() -> None:
     servicer = sdk_policy._PolicyAnalyzerServicer
     if getattr(servicer, _MARK, False):
         return
-    servicer._configure_runtime_settings = _once_per_thread(servicer._configure_runtime_settings)  # type: ignore[method-assign]
+    servicer._configure_runtime_settings = _once_per_environment(servicer._configure_runtime_settings)  # type: ignore[method-assign]
     for name in ("_get_resource_options", "_get_provider_resource"):
         setattr(servicer, name, _once_per_request(getattr(servicer, name)))
-    servicer.Analyze = _remembering(servicer.Analyze)  # type: ignore[method-assign]
+    servicer.Analyze = _recording_the_request(servicer.Analyze)  # type: ignore[method-assign]
     servicer.AnalyzeStack = _without_collector(servicer.AnalyzeStack)  # type: ignore[method-assign]
     setattr(servicer, _MARK, True)

@@ -3,21 +3,32 @@ provider once per Analyze call; every policy still sees what pulumi-policy would
 
 from __future__ import annotations
 
+import contextvars
 import gc
+import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
 from google.protobuf import struct_pb2
+from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 from pulumi_policy import policy as sdk_policy
-from sovereign_guard import call_setup
+from pulumi_policy.proxy import UnknownValueError
+from sovereign_guard import ALL_POLICIES, call_setup
+
+from preflight.engine import analyze_requests, with_engine_additions
+from preflight.program import run_stack
+from preflight.project import load_project
+from preflight.secure_config import load_stack_config
 
 from . import conftest  # noqa: F401  (puts the pack on sys.path before sovereign_guard is imported)
 
+REPO = Path(__file__).resolve().parents[2]
 SEEN: list[Any] = []
 SERVICER = sdk_policy._PolicyAnalyzerServicer
 
@@ -122,23 +133,84 @@ def test_outside_an_analyze_call_nothing_is_remembered(counted: dict[str, int]) 
     assert counted["_get_resource_options"] == 2
 
 
-def test_the_runtime_is_configured_once_per_thread_and_again_when_the_environment_changes(
+def test_the_runtime_is_configured_once_for_calls_in_fresh_contexts_and_again_when_the_environment_changes(
     counted: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     servicer = _servicer(1)
+
+    def call(name: str) -> None:  # as gRPC runs every call: in a fresh context
+        contextvars.Context().run(servicer.Analyze, _request(name), None)
+
     for name in "abc":
-        servicer.Analyze(_request(name), None)
-    assert counted["configure"] == 1
-    other = threading.Thread(target=servicer.Analyze, args=(_request("d"), None))
+        call(name)
+    other = threading.Thread(target=call, args=("d",))
     other.start()
     other.join()
-    assert counted["configure"] == 2
+    assert counted["configure"] == 1
     monkeypatch.setenv("PULUMI_STACK", "prod")
-    servicer.Analyze(_request("e"), None)
-    assert counted["configure"] == 3
-    assert [seen[5] for seen in SEEN] == ["dev"] * 4 + ["prod"]
+    call("e")
+    assert counted["configure"] == 2
+    assert [(seen[5], seen[6]) for seen in SEEN] == [("dev", "GRA11")] * 4 + [("prod", "GRA11")]
 
 
+def test_a_runtime_that_no_longer_reports_the_environment_is_configured_again(
+    counted: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    servicer = _servicer(1)
+    servicer.Analyze(_request("a"), None)
+    # As if the SDK kept settings per context: a fresh call would see none of the first's.
+    monkeypatch.setattr(sdk_settings, "get_stack", lambda: None)
+    servicer.Analyze(_request("b"), None)
+    assert counted["configure"] == 2
+
+
+def _shared_view(args: Any) -> tuple[Any, ...]:
+    """What a policy could change in the options and provider it is given, as plain values."""
+    opts, provider = args.opts, args.provider
+    timeouts = opts.custom_timeouts
+    props: Any = None
+    if provider is not None:
+        try:
+            props = json.dumps(_plain(provider.props), sort_keys=True)
+        except UnknownValueError:
+            props = "unknown"
+    return (
+        opts.protect, list(opts.ignore_changes), opts.delete_before_replace, list(opts.aliases),
+        (timeouts.create_seconds, timeouts.update_seconds, timeouts.delete_seconds),
+        list(opts.additional_secret_outputs), opts.parent,
+        None if provider is None else (provider.resource_type, provider.urn, provider.name, props),
+    )  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(value[k]) for k in value}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_no_policy_of_the_pack_changes_the_options_or_provider_the_policies_share(
+    counted: dict[str, int],
+) -> None:
+    views: list[tuple[str, Any, Any]] = []
+
+    def look(args: Any, report: Any) -> None:
+        views.append((args.urn, (id(args.opts), id(args.provider)), _shared_view(args)))
+
+    first, last = ResourceValidationPolicy("first", "d", look), ResourceValidationPolicy("last", "d", look)
+    policies = [first, *(p for p in ALL_POLICIES if isinstance(p, ResourceValidationPolicy)), last]
+    level = EnforcementLevel.MANDATORY
+    servicer = SERVICER("sovereign-guard", "0.0.1", policies, level, None, "", None, None, None, None, None)
+    project = load_project(REPO)
+    config = load_stack_config(project, "prod")
+    requests = analyze_requests(with_engine_additions(run_stack(project, config), config, project.name))
+    for request in requests:
+        servicer.Analyze(request, None)
+    assert len(views) == 2 * len(requests) > 100
+    before, after = views[0::2], views[1::2]
+    assert before == after  # the same objects, and nothing in them changed between first and last
+    assert sum(view[2][-1] is not None for view in before) > 50  # resources with a provider
 def test_analyze_stack_runs_without_the_collector_and_gives_it_back(counted: dict[str, int]) -> None:
     collector: list[bool] = []
 

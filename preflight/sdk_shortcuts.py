@@ -9,10 +9,11 @@ results (installed() puts them in place for the run and takes them out after).
   a module function, which leaves nothing behind.
 - unwrap_type (pulumi._types) takes Output[T], Input[T] and Optional[T] apart with typing's
   introspection for every output property of every resource, although its answer depends on the
-  type alone. Here it is remembered per type (a type that cannot be a key is unwrapped afresh).
+  type object alone. Here it is remembered per type object (at most _REMEMBERED_TYPES of them).
 - pulumi.log.debug builds a LogRequest for every debug line the SDK writes (several per
-  resource), which the mock engine hands to the root logger, which drops it unless debug logging
-  is on. Here the line is dropped first when the root logger would drop it.
+  resource), which the mock engine hands to its logger (the root logger), which drops it unless
+  debug logging is on. Here the line is dropped before the LogRequest is built when that logger
+  would drop it.
 
 The SDK's own modules look each of them up on its module at every call, so replacing the module
 attribute is enough.
@@ -31,6 +32,10 @@ from pulumi.runtime import known_types
 from pulumi.runtime import rpc as sdk_rpc
 from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.mocks import MockEngine
+
+_REMEMBERED_TYPES = 4096
+"""Type objects whose unwrapping is remembered: the OpenStack and Kubernetes providers' annotations
+are a few hundred."""
 
 
 def contains_unknowns(val: Any) -> bool:
@@ -53,16 +58,20 @@ def _contains(value: Any, seen: set[int]) -> bool:
 
 
 def remembering_unwrap_type(unwrap: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    known: dict[Any, Any] = {}
+    # By identity, not equality: typing's unions are equal whatever the order of their members,
+    # and unwrap_type's answer depends on that order. typing hands out the same object for the
+    # same annotation, so identity still finds it again.
+    known: dict[int, tuple[Any, Any]] = {}
 
     def unwrap_type(val: Any) -> Any:
-        try:
-            return known[val]
-        except KeyError:
-            unwrapped = known[val] = unwrap(val)
-            return unwrapped
-        except TypeError:  # unhashable
-            return unwrap(val)
+        hit = known.get(id(val))
+        if hit is not None and hit[0] is val:
+            return hit[1]
+        unwrapped = unwrap(val)
+        if len(known) >= _REMEMBERED_TYPES:
+            known.clear()
+        known[id(val)] = (val, unwrapped)  # kept alive, so that no other object takes its id
+        return unwrapped
 
     return unwrap_type
 

@@ -7,7 +7,7 @@ import gc
 import logging
 import random
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -19,6 +19,7 @@ from pulumi.output import UNKNOWN
 from pulumi.runtime import rpc as sdk_rpc
 from pulumi.runtime import settings as sdk_settings
 from pulumi.runtime.mocks import MockEngine
+from pulumi.runtime.proto import engine_pb2
 
 from preflight import sdk_shortcuts
 
@@ -120,33 +121,48 @@ def test_unwrap_type_remembered_answers_as_the_sdk_does() -> None:
     types = _unwrapped_by_the_sdk()
     assert len(types) > 50
     for _ in range(3):
-        assert [remembered(t) for t in types] == [sdk_unwrap(t) for t in types]
-    hashable = [t for t in types if _hashable(t)]
-    assert len(calls) == len(set(hashable)) + 3 * (len(types) - len(hashable))
+        for t in types:
+            assert remembered(t) is sdk_unwrap(t), t
+    assert len(calls) == len({id(t) for t in types})
 
 
-def _hashable(value: Any) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
+def test_unwrap_type_remembered_by_identity_where_equal_unions_unwrap_differently() -> None:
+    first = typing.Union[str, Awaitable[str], pulumi.Output[str]]  # noqa: UP007 (as providers write it)
+    second = typing.Union[Awaitable[str], str, pulumi.Output[str]]  # noqa: UP007
+    assert first == second and sdk_types.unwrap_type(first) != sdk_types.unwrap_type(second)
+    remembered = sdk_shortcuts.remembering_unwrap_type(sdk_types.unwrap_type)
+    for _ in range(2):
+        assert remembered(first) == sdk_types.unwrap_type(first)
+        assert remembered(second) == sdk_types.unwrap_type(second)
 
 
 def test_debug_lines_are_dropped_only_where_the_engine_would_drop_them(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sent: list[str] = []
-    quiet = sdk_shortcuts.quiet_debug(lambda msg, *args, **kwargs: sent.append(msg))
-    logger = logging.getLogger("probe-engine")
+    logger = logging.getLogger("preflight-test-engine")
+    monkeypatch.setattr(logger, "level", logging.INFO)
     monkeypatch.setattr(sdk_settings, "get_engine", lambda: MockEngine(logger))
-    logger.setLevel(logging.INFO)
-    quiet("dropped: the engine's logger would drop it")
-    logger.setLevel(logging.DEBUG)
-    quiet("kept: debug logging is on")
-    monkeypatch.setattr(sdk_settings, "get_engine", lambda: object())  # a real engine: always sent
-    quiet("kept: not the mock engine")
-    assert sent == ["kept: debug logging is on", "kept: not the mock engine"]
+    built: list[str] = []
+    log_request = engine_pb2.LogRequest
+    monkeypatch.setattr(
+        engine_pb2, "LogRequest", lambda **fields: built.append(fields["message"]) or log_request(**fields)
+    )
+    sent: list[str] = []
+
+    class Engine:  # a real engine: every line is sent
+        def Log(self, request: Any) -> None:
+            sent.append(request.message)
+
+    with sdk_shortcuts.installed():
+        sdk_log.debug("dropped: the engine's logger would drop it")
+        logger.setLevel(logging.DEBUG)
+        sdk_log.debug("kept: debug logging is on")
+        monkeypatch.setattr(sdk_settings, "get_engine", lambda: Engine())
+        sdk_log.debug("sent: not the mock engine")
+    logged = [r.getMessage() for r in caplog.records if r.name == logger.name]
+    assert logged == ["kept: debug logging is on"]
+    assert built == ["kept: debug logging is on", "sent: not the mock engine"]
+    assert sent == ["sent: not the mock engine"]
 
 
 def test_installed_only_for_the_duration() -> None:

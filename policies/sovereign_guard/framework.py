@@ -51,6 +51,7 @@ from . import settings as settings_mod
 from .analysis_call import CALL, RESOURCE, STACK, Deferred
 from .naming import area_of
 from .references import Reference, check_ids
+from .type_scope import any_matches, matcher
 
 # Relative to the repository root until the project has a published URL (set it here once).
 DOCS_URL = "docs/policies.md"
@@ -101,21 +102,6 @@ class Meta:
 
     def patterns(self, config: Mapping[str, Any]) -> tuple[str, ...]:
         return tuple(str(t) for t in self.types_from(config)) if self.types_from else self.types
-
-
-def type_matches(pattern: str, resource_type: str) -> bool:
-    if pattern.endswith("*"):
-        return resource_type.startswith(pattern[:-1])
-    return resource_type == pattern
-
-
-@functools.lru_cache(maxsize=256)
-def _scope(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    """Whether a type matches any of `patterns` (type_matches), in two look-ups: every policy asks
-    it of every resource, and most policies are not about most types."""
-    exact = frozenset(p for p in patterns if not p.endswith("*"))
-    prefixes = tuple(p[:-1] for p in patterns if p.endswith("*"))
-    return lambda resource_type: resource_type in exact or resource_type.startswith(prefixes)
 
 
 class Unreadable(Exception):
@@ -271,11 +257,6 @@ def _check_and_report(
         _report_findings(meta, ctx, outcome, report, phase, urn)
 
 
-def _out_of_scope(patterns: tuple[str, ...], types: Iterable[str]) -> bool:
-    in_scope = _scope(patterns)
-    return not any(in_scope(t) for t in types)
-
-
 def resource_policy(meta: Meta, check: Check, *, opens_call: bool = False) -> ResourceValidationPolicy:
     """A resource policy; `opens_call` only for the settings policy, which opens every Analyze call
     (analysis_call.py), on every resource, before its own type filter."""
@@ -288,7 +269,7 @@ def resource_policy(meta: Meta, check: Check, *, opens_call: bool = False) -> Re
         # are not about most resources.
         config = _config(meta, given) if meta.types_from else None
         patterns = meta.patterns(config) if config is not None else meta.types
-        if not _scope(tuple(patterns))(args.resource_type):
+        if not matcher(tuple(patterns))(args.resource_type):
             checked = ", ".join(patterns)
             args.not_applicable(f"{args.resource_type} is not a type this policy checks ({checked})")
         if config is None:
@@ -321,7 +302,7 @@ def stack_policy(meta: Meta, check: Check) -> StackValidationPolicy:
         try:
             config = _config(meta, args.get_config())
             patterns = meta.patterns(config)
-            if "*" not in patterns and _out_of_scope(patterns, [r.resource_type for r in args.resources]):
+            if "*" not in patterns and not any_matches(patterns, (r.resource_type for r in args.resources)):
                 args.not_applicable(f"no resource of type {', '.join(patterns)} in the stack")
             _check_and_report(meta, check, Context(args, config, CALL.settings()), report, STACK, "")
         finally:

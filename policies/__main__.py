@@ -11,7 +11,7 @@ from sovereign_guard import ALL_POLICIES, PACK_DESCRIPTION, PACK_NAME, call_setu
 message_dicts.install()
 # ...and into the containers a policy sees only when the policy first reads them (lazy_props.py).
 lazy_props.install()
-# The runtime once per worker thread, a resource's options and provider once per request (call_setup.py).
+# The runtime once per environment, a resource's options and provider once per request (call_setup.py).
 call_setup.install()
 
 PolicyPack(

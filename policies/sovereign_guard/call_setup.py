@@ -32,6 +32,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from pulumi.runtime import settings as sdk_settings
+
 ENVIRONMENT = (
     "PULUMI_CONFIG",
     "PULUMI_PROJECT",
@@ -77,13 +79,11 @@ def _once_per_environment(configure: Callable[[Any], None]) -> Callable[[Any], N
 
 def _reports(environment: tuple[str | None, ...]) -> bool:
     """Whether the runtime, in this call's context, reports the environment's project and stack."""
-    from pulumi.runtime import settings
-
     _, project, stack, *_ = environment
     return (
         project is not None
         and stack is not None
-        and (settings.get_project(), settings.get_stack()) == (project, stack)
+        and (sdk_settings.get_project(), sdk_settings.get_stack()) == (project, stack)
     )
 
 
